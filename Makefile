@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Debian's Chromium for the browser tests; installed when missing.
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint format migrations-check chromium demo clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Development server, Celery worker and beat together (Procfile, honcho).
+run: export DJANGO_DEBUG ?= true
+run: $(VENV)/.installed
+	@mkdir -p var
+	@$(BIN)/python manage.py check_services
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  Staff site:  http://127.0.0.1:$(PORT)/"
+	@echo "  Admin:       http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo logins (password demo-password-2026):"
+	@echo "    clinician    (clinician, Riverside Physiotherapy)"
+	@echo "    reception    (reception, Riverside Physiotherapy)"
+	@echo "    clinicadmin  (clinic admin, Riverside Physiotherapy; also the admin site)"
+	@echo "    harbour.clinician, harbour.reception, harbour.admin (Harbour Sports & Spine Clinic)"
+	@echo "    admin        (superuser)"
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=clinic.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The whole suite on PostgreSQL and Redis, browser tests included.
+test: $(VENV)/.installed-dev chromium lint migrations-check
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 test-artifacts

@@ -1,0 +1,1 @@
+# Structured assessments (issue 3) build here.

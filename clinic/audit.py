@@ -1,0 +1,41 @@
+"""Writing audit events. Only ids and action names go in: never clinical content."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from clinic.models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR only: behind a proxy, set it from X-Forwarded-For in the proxy
+    # layer, never trust the header here (it is client-controlled).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    request: HttpRequest | None = None,
+    actor=None,
+    username: str = "",
+    obj=None,
+    patient_id=None,
+    clinic_id=None,
+) -> AuditEvent:
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    if actor is not None and not username:
+        username = actor.get_username()
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_username=username[:150],
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        patient_id=patient_id,
+        clinic_id=clinic_id,
+        ip=client_ip(request),
+    )

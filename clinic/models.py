@@ -1,0 +1,183 @@
+import uuid
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            "%(value)s is not a known time zone; use an IANA name such as Europe/London.",
+            params={"value": value},
+        )
+
+
+def default_time_zone() -> str:
+    return settings.CLINIC_DEFAULT_TIME_ZONE
+
+
+class Clinic(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+    email = models.EmailField(blank=True)
+    phone = PhoneNumberField(blank=True)
+    address = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    # Issued under a row lock by Clinic.issue_record_number(); never reused.
+    last_record_number = models.PositiveIntegerField(default=0, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["last_record_number"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def issue_record_number(cls, clinic_id) -> str:
+        """Next record number for the clinic; call inside a transaction."""
+        clinic = cls.objects.select_for_update().only("last_record_number").get(pk=clinic_id)
+        clinic.last_record_number += 1
+        cls.objects.filter(pk=clinic_id).update(last_record_number=clinic.last_record_number)
+        return f"{clinic.last_record_number:06d}"
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    RECEPTION = "reception", "Reception"
+    CLINIC_ADMIN = "clinic_admin", "Clinic admin"
+
+
+class StaffMemberQuerySet(models.QuerySet):
+    def for_user(self, user) -> "StaffMemberQuerySet":
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None:
+            return self.none()
+        return self.filter(clinics__in=member.clinic_ids).distinct()
+
+    def clinicians(self) -> "StaffMemberQuerySet":
+        return self.filter(role=Role.CLINICIAN, user__is_active=True)
+
+
+class StaffMember(models.Model):
+    """A user who works at one or more clinics, with one role."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_member"
+    )
+    clinics = models.ManyToManyField(Clinic, related_name="staff")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    professional_registration = models.CharField(
+        max_length=50, blank=True, help_text="E.g. HCPC number for a physiotherapist."
+    )
+
+    objects = StaffMemberQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def clinic_ids(self) -> list:
+        """Ids of this member's clinics, cached on the instance for the request."""
+        if not hasattr(self, "_clinic_ids"):
+            self._clinic_ids = list(self.clinics.values_list("pk", flat=True))
+        return self._clinic_ids
+
+    @property
+    def sees_clinical_content(self) -> bool:
+        # DESIGN.md access model: reception sees demographics and contacts only.
+        return self.role in (Role.CLINICIAN, Role.CLINIC_ADMIN)
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == Role.CLINIC_ADMIN
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOGOUT = "logout", "Logged out"
+    ACCESS_DENIED = "access_denied", "Access denied"
+    PATIENT_VIEW = "patient_view", "Viewed patient record"
+    PATIENT_CREATE = "patient_create", "Created patient record"
+    PATIENT_CHANGE = "patient_change", "Changed patient record"
+    EXPORT = "export", "Exported data"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_user(self, user) -> "AuditEventQuerySet":
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None or not member.is_clinic_admin:
+            return self.none()
+        return self.filter(clinic_id__in=member.clinic_ids)
+
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to which record, without clinical content.
+
+    Ids are stored as plain values, not foreign keys, so that the trail outlives
+    (and never blocks) changes to the records it points at. On PostgreSQL a
+    trigger rejects UPDATE and DELETE (migration 0002).
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No database constraint and no cascade: deleting a user must not (and on
+    # PostgreSQL cannot) rewrite the trail; the id and username stay.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.UUIDField(null=True, blank=True)
+    clinic_id = models.UUIDField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["clinic_id", "-at"], name="audit_clinic_at"),
+            models.Index(fields=["patient_id", "-at"], name="audit_patient_at"),
+            models.Index(fields=["actor", "action", "-at"], name="audit_actor_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

@@ -1,0 +1,202 @@
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from clinic.models import Clinic, StaffMember, default_time_zone, validate_time_zone
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    INTERSEX = "intersex", "Intersex"
+    NOT_STATED = "not_stated", "Prefer not to say"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+    ARCHIVED = "archived", "Archived"
+
+
+class ReferralSource(models.TextChoices):
+    SELF = "self", "Self-referral"
+    GP = "gp", "GP"
+    CONSULTANT = "consultant", "Consultant"
+    OTHER_THERAPIST = "therapist", "Other therapist"
+    INSURER = "insurer", "Insurer or employer"
+    OTHER = "other", "Other"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Welsh"
+    FRENCH = "fr", "French"
+    GERMAN = "de", "German"
+    SPANISH = "es", "Spanish"
+    POLISH = "pl", "Polish"
+    PORTUGUESE = "pt", "Portuguese"
+    URDU = "ur", "Urdu"
+    PUNJABI = "pa", "Punjabi"
+    ARABIC = "ar", "Arabic"
+    OTHER = "other", "Other"
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Treatment"
+    PORTAL = "portal", "Portal access"
+    REMINDERS = "reminders", "Exercise reminders"
+
+
+class PatientQuerySet(models.QuerySet):
+    def for_user(self, user) -> "PatientQuerySet":
+        """Patients the user may see: their clinics' patients, for staff only."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None or not user.is_active:
+            return self.none()
+        return self.filter(clinic_id__in=member.clinic_ids)
+
+    def search(self, text: str) -> "PatientQuerySet":
+        from patients.search import patient_search_filter
+
+        return self.filter(patient_search_filter(text))
+
+    def likely_duplicates(self, *, clinic, first_name, last_name, date_of_birth):
+        return self.filter(
+            clinic=clinic,
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+
+
+class Patient(models.Model):
+    # Opaque id for URLs; no sequential id is exposed anywhere.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    record_number = models.CharField(max_length=20, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patient",
+        help_text="The portal account, once the patient has accepted an invitation.",
+    )
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=20, choices=Sex.choices)
+    pronouns = models.CharField(max_length=40, blank=True)
+
+    email = models.EmailField(blank=True)
+    mobile_phone = PhoneNumberField(
+        blank=True, help_text="International format, e.g. +44 7700 900123."
+    )
+    address_line1 = models.CharField("address line 1", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField("town or city", max_length=100, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True, default="United Kingdom")
+    preferred_language = models.CharField(
+        max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="IANA name; reminders are sent at the patient's local time.",
+    )
+
+    gp_name = models.CharField("GP name", max_length=200, blank=True)
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    gp_phone = PhoneNumberField("GP phone", blank=True)
+    gp_email = models.EmailField("GP email", blank=True)
+
+    referral_source = models.CharField(
+        max_length=20, choices=ReferralSource.choices, default=ReferralSource.SELF
+    )
+    # Clinical content: hidden from reception (DESIGN.md access model).
+    referral_reason = models.TextField(blank=True)
+
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=100, blank=True)
+    emergency_contact_phone = PhoneNumberField(blank=True)
+
+    # Consents: each with who recorded it and when (null when not given).
+    consent_treatment = models.BooleanField(default=False)
+    consent_treatment_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_treatment_at = models.DateTimeField(null=True, blank=True)
+    consent_portal = models.BooleanField(default=False)
+    consent_portal_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_portal_at = models.DateTimeField(null=True, blank=True)
+    consent_reminders = models.BooleanField(default=False)
+    consent_reminders_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consent_reminders_at = models.DateTimeField(null=True, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    assigned_clinician = models.ForeignKey(
+        StaffMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "record_number"], name="patient_record_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__gt=date(1880, 1, 1)), name="patient_dob_plausible"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "last_name", "first_name"], name="patient_clinic_name"),
+            models.Index(fields=["clinic", "status"], name="patient_clinic_status"),
+            models.Index(fields=["assigned_clinician", "status"], name="patient_clinician_status"),
+            models.Index(fields=["date_of_birth"], name="patient_dob"),
+            models.Index(fields=["email"], name="patient_email"),
+            models.Index(fields=["mobile_phone"], name="patient_mobile"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.record_number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def consent_state(self, kind: ConsentKind) -> tuple[bool, object, object]:
+        """(given, recorded by, recorded at) for one consent kind."""
+        return (
+            getattr(self, f"consent_{kind}"),
+            getattr(self, f"consent_{kind}_by"),
+            getattr(self, f"consent_{kind}_at"),
+        )

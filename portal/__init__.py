@@ -1,0 +1,1 @@
+"""The patient-facing portal (issue 6): views, urls and templates only."""

@@ -1,0 +1,60 @@
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+
+from clinic.models import Clinic, Role, StaffMember
+from patients.models import Patient, Sex
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@staff.example")
+    password = factory.django.Password(PASSWORD)
+
+
+class ClinicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinic
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    time_zone = "Europe/London"
+    email = factory.Sequence(lambda n: f"clinic{n}@clinic.example")
+
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffMember
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.CLINICIAN
+
+    @factory.post_generation
+    def clinics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.clinics.add(*extracted)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    clinic = factory.SubFactory(ClinicFactory)
+    record_number = factory.Sequence(lambda n: f"{n + 1:06d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = date(1980, 5, 17)
+    sex = Sex.FEMALE
+    email = factory.Sequence(lambda n: f"patient{n}@patients.example")
+    mobile_phone = factory.Sequence(lambda n: f"+4477009{n % 100000:05d}")
+    referral_reason = "Left calf pain on walking"
