@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from clinic.audit import audit_record
 from clinic.models import AuditAction, AuditEvent
-from tests.urlmatrix import iter_url_patterns
+from tests.urlmatrix import iter_url_patterns, load_app_matrices
 
 PERSONAS = ["anonymous", "patient", "reception", "clinician", "colleague", "clinic_admin"]
 
@@ -75,6 +75,13 @@ ADMIN_MODELS = {
 # Clinic admins may not add clinics, staff logins or audit events, nor delete anything.
 ADMIN_ADD_ALLOWED = {"patients_patient"}
 
+# Each app adds its pages in tests/<app>/access_matrix.py (see tests/urlmatrix.py).
+APP_MATRICES = load_app_matrices()
+for _m in APP_MATRICES:
+    STAFF_MATRIX.update(getattr(_m, "STAFF_MATRIX", {}))
+    ADMIN_MODELS.update(getattr(_m, "ADMIN_MODELS", {}))
+    ADMIN_ADD_ALLOWED |= set(getattr(_m, "ADMIN_ADD_ALLOWED", ()))
+
 UNNAMED_ROUTES = {
     # Django admin's "<id>/" compatibility redirect to the change page, and its
     # catch-all; both end in the views above.
@@ -94,7 +101,7 @@ def ctx(
     patient_record,
     other_patient_record,
 ):
-    return {
+    context = {
         "clinic": clinic,
         "other_clinic": other_clinic,
         "clinician_member": clinician.staff_member,
@@ -122,6 +129,10 @@ def ctx(
             "clinic_admin": clinic_admin,
         },
     }
+    for module in APP_MATRICES:
+        if hasattr(module, "extend_ctx"):
+            module.extend_ctx(context)
+    return context
 
 
 def _admin_model_cases():

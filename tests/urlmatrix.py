@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -25,3 +28,19 @@ def iter_url_patterns(
             if name:
                 name = f"{namespace}:{name}" if namespace else name
             yield name or "<unnamed>", route
+
+
+def load_app_matrices() -> list[ModuleType]:
+    """Every ``tests/<app>/access_matrix.py``. Such a module may define:
+
+    - ``STAFF_MATRIX``: ``{url name: (args builder(ctx) or None, {persona: status})}``
+    - ``ADMIN_MODELS``: ``{"app_model": ("ctx key of our object", "ctx key of the other clinic's")}``
+    - ``ADMIN_ADD_ALLOWED``: admin models a clinic admin may add
+    - ``OTHER_NAMES``: url names it tests in its own test functions
+    - ``extend_ctx(ctx)``: adds the objects its builders need to ``ctx``
+    """
+    here = Path(__file__).parent
+    return [
+        importlib.import_module(f"tests.{path.parent.name}.access_matrix")
+        for path in sorted(here.glob("*/access_matrix.py"))
+    ]

@@ -1,0 +1,37 @@
+"""Slots in shared staff pages that other apps fill without editing them.
+
+An app registers a provider for a slot in its ``AppConfig.ready``; the
+provider gets the request, the staff member and (on patient pages) the patient,
+and returns ``(template_name, context)`` or ``None`` when it has nothing to show
+(or the viewer may not see it). Slots:
+
+- ``dashboard_top``: above the caseload (red flags, alerts)
+- ``patient_banner``: top of the patient page (open red flags)
+- ``patient_actions``: buttons next to "Edit" on the patient page
+- ``patient_sections``: cards in the patient page's right-hand column
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+Provider = Callable[..., tuple[str, dict] | None]
+_slots: dict[str, list[Provider]] = defaultdict(list)
+
+SLOTS = {"dashboard_top", "patient_banner", "patient_actions", "patient_sections"}
+
+
+def register(slot: str) -> Callable[[Provider], Provider]:
+    if slot not in SLOTS:
+        raise ValueError(f"Unknown panel slot {slot!r}; one of {sorted(SLOTS)}.")
+
+    def decorator(provider: Provider) -> Provider:
+        _slots[slot].append(provider)
+        return provider
+
+    return decorator
+
+
+def providers(slot: str) -> list[Provider]:
+    return list(_slots[slot])

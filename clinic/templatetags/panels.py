@@ -1,0 +1,25 @@
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from clinic.panels import providers
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def render_panels(context, slot: str):
+    """Render every panel registered for the slot, in registration order."""
+    request = context["request"]
+    parts = []
+    for provider in providers(slot):
+        result = provider(
+            request=request,
+            staff_member=context.get("staff_member"),
+            patient=context.get("patient"),
+        )
+        if result is not None:
+            template_name, panel_context = result
+            parts.append(render_to_string(template_name, panel_context, request=request))
+    # Each part was rendered (and autoescaped) by its own template.
+    return mark_safe("".join(parts))
