@@ -79,7 +79,7 @@ class PatientForm(forms.ModelForm):
         self.fields["assigned_clinician"].queryset = (
             StaffMember.objects.for_user(user).clinicians().select_related("user")
         )
-        if self.instance.pk:
+        if not self.instance._state.adding:
             # A record does not move between clinics (its record number is the clinic's).
             del self.fields["clinic"]
         elif len(clinics) == 1:

@@ -27,9 +27,13 @@ def patient_search_filter(text: str) -> Q:
     if day is not None:
         return Q(date_of_birth=day)
     query = Q(record_number__iexact=text) | Q(email__iexact=text)
-    digits = re.sub(r"[^\d+]", "", text)
-    if len(digits) >= 6:
-        query |= Q(mobile_phone__icontains=digits.lstrip("0").lstrip("+"))
+    if re.fullmatch(r"[\d\s()+-]+", text):
+        # Phone numbers are stored as E.164 (+447911...); match on the national
+        # significant digits so "07911 ..." and "+44 7911 ..." both find it.
+        # Seven digits at least, so a record number (000123) is not a phone.
+        national = re.sub(r"\D", "", text).lstrip("0")
+        if len(national) >= 7:
+            query |= Q(mobile_phone__contains=national[-10:])
     words = text.split()
     name_query = Q()
     for word in words:

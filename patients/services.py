@@ -18,7 +18,7 @@ def _apply_consents(*, patient: Patient, consents: dict[str, bool], by) -> None:
         if kind not in consents:
             continue
         given = bool(consents[kind])
-        if given == getattr(patient, f"consent_{kind}") and patient.pk:
+        if given == getattr(patient, f"consent_{kind}") and not patient._state.adding:
             continue
         setattr(patient, f"consent_{kind}", given)
         setattr(patient, f"consent_{kind}_by", by if given else None)

@@ -72,7 +72,7 @@ def patient_record(clinic, clinician):
         first_name="Zelda",
         last_name="Quigley",
         email="zelda.quigley@patients.example",
-        mobile_phone="+447700900555",
+        mobile_phone="+447911100555",
         referral_reason="Exertional calf pain relieved by rest",
         assigned_clinician=clinician.staff_member,
     )

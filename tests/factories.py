@@ -2,6 +2,7 @@ from datetime import date
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from clinic.models import Clinic, Role, StaffMember
 from patients.models import Patient, Sex
@@ -45,16 +46,21 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
             self.clinics.add(*extracted)
 
 
+def _issue_record_number(clinic) -> str:
+    with transaction.atomic():
+        return Clinic.issue_record_number(clinic.pk)
+
+
 class PatientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Patient
 
     clinic = factory.SubFactory(ClinicFactory)
-    record_number = factory.Sequence(lambda n: f"{n + 1:06d}")
+    record_number = factory.LazyAttribute(lambda p: _issue_record_number(p.clinic))
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     date_of_birth = date(1980, 5, 17)
     sex = Sex.FEMALE
     email = factory.Sequence(lambda n: f"patient{n}@patients.example")
-    mobile_phone = factory.Sequence(lambda n: f"+4477009{n % 100000:05d}")
+    mobile_phone = factory.Sequence(lambda n: f"+4479111{n % 100000:05d}")
     referral_reason = "Left calf pain on walking"

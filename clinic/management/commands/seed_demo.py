@@ -77,7 +77,7 @@ class Command(BaseCommand):
             # second run walks the same sequence and finds the same people.
             values = dict(
                 sex=rng.choice([Sex.FEMALE, Sex.MALE]),
-                mobile_phone=f"+4477009{rng.randint(0, 99999):05d}",
+                mobile_phone=f"+4479111{rng.randint(0, 99999):05d}",
                 address_line1=f"{rng.randint(1, 200)} High Street",
                 city=rng.choice(CITIES),
                 postcode=f"SE{rng.randint(1, 28)} {rng.randint(1, 9)}AB",
