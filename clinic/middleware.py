@@ -1,4 +1,7 @@
+import zoneinfo
+
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from clinic.audit import audit_record
 from clinic.models import AuditAction
@@ -17,3 +20,21 @@ class AuditDeniedMiddleware:
         if isinstance(exception, PermissionDenied):
             audit_record(action=AuditAction.ACCESS_DENIED, request=request)
         return None
+
+
+SESSION_TIME_ZONE_KEY = "clinic_time_zone"
+
+
+class ClinicTimeZoneMiddleware:
+    """Show times in the clinic's zone (stored in the session at login); UTC otherwise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = request.session.get(SESSION_TIME_ZONE_KEY) if hasattr(request, "session") else None
+        if name:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        else:
+            timezone.deactivate()
+        return self.get_response(request)

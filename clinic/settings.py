@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "clinic.middleware.ClinicTimeZoneMiddleware",
     "clinic.middleware.AuditDeniedMiddleware",
 ]
 

@@ -5,12 +5,17 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from clinic.audit import audit_record
+from clinic.middleware import SESSION_TIME_ZONE_KEY
 from clinic.models import AuditAction
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
     audit_record(action=AuditAction.LOGIN, request=request, actor=user)
+    member = getattr(user, "staff_member", None)
+    clinic = member.clinics.order_by("name").first() if member else None
+    if clinic is not None and request is not None:
+        request.session[SESSION_TIME_ZONE_KEY] = clinic.time_zone
 
 
 @receiver(user_logged_out)
