@@ -38,7 +38,9 @@ def test_a_clinic_admin_adds_a_patient_to_their_clinic_with_a_record_number(admi
 
 
 @pytest.mark.django_db
-def test_ids_of_another_clinic_in_admin_forms_are_rejected(admin_client, other_clinic, clinic, colleague):
+def test_ids_of_another_clinic_in_admin_forms_are_rejected(
+    admin_client, other_clinic, clinic, colleague
+):
     response = admin_client.post(reverse("admin:patients_patient_add"), patient_form(other_clinic))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     response = admin_client.post(
@@ -50,7 +52,9 @@ def test_ids_of_another_clinic_in_admin_forms_are_rejected(admin_client, other_c
 
 
 @pytest.mark.django_db
-def test_a_clinic_admin_cannot_move_staff_into_another_clinic(admin_client, clinician, other_clinic):
+def test_a_clinic_admin_cannot_move_staff_into_another_clinic(
+    admin_client, clinician, other_clinic
+):
     member = clinician.staff_member
     response = admin_client.post(
         reverse("admin:clinic_staffmember_change", args=[member.pk]),
@@ -78,6 +82,13 @@ def test_audit_events_are_read_only_in_the_admin(admin_client, clinic):
     from clinic.models import AuditAction
 
     event = audit_record(action=AuditAction.EXPORT, clinic_id=clinic.pk)
-    response = admin_client.post(reverse("admin:clinic_auditevent_change", args=[event.pk]), {"action": "login"})
+    response = admin_client.post(
+        reverse("admin:clinic_auditevent_change", args=[event.pk]), {"action": "login"}
+    )
     assert response.status_code == 403
-    assert admin_client.post(reverse("admin:clinic_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:clinic_auditevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )

@@ -15,5 +15,7 @@ def test_seed_demo_loads_two_clinics_with_every_role_and_is_idempotent():
     for clinic in Clinic.objects.all():
         roles = set(StaffMember.objects.filter(clinics=clinic).values_list("role", flat=True))
         assert roles == set(Role.values)
-        reasons = set(Patient.objects.filter(clinic=clinic).values_list("referral_reason", flat=True))
+        reasons = set(
+            Patient.objects.filter(clinic=clinic).values_list("referral_reason", flat=True)
+        )
         assert any("Sciatica" in r for r in reasons) and any("PAD" in r for r in reasons)

@@ -52,7 +52,10 @@ def page(browser, live_server):
 def phone_page(browser, live_server):
     """A phone-sized viewport (360 px wide) for the patient portal."""
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True
+        base_url=live_server.url,
+        viewport={"width": 360, "height": 780},
+        is_mobile=True,
+        has_touch=True,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
