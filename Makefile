@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 # Development server, Celery worker and beat together (Procfile, honcho).
 run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.installed
-	@mkdir -p var
+	@mkdir -p var/static
 	@$(BIN)/python manage.py check_services
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -54,7 +54,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 migrations-check: $(VENV)/.installed-dev
-	DJANGO_SETTINGS_MODULE=clinic.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 # The whole suite on PostgreSQL and Redis, browser tests included.
 test: $(VENV)/.installed-dev chromium lint migrations-check

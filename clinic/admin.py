@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from clinic.admin_scoping import ClinicScopedAdmin, ScopedHistoryAdmin
 from clinic.models import AuditEvent, Clinic, StaffMember
@@ -11,6 +12,7 @@ class ClinicAdmin(ScopedHistoryAdmin):
     list_display = ["name", "time_zone", "email", "phone"]
     search_fields = ["name", "email"]
     list_filter = ["time_zone"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(StaffMember)

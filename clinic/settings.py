@@ -158,6 +158,8 @@ STORAGES = {
 # Clinical records are changed forward (with a reason), never reverted in bulk.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+WHITENOISE_USE_FINDERS = DEBUG
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", default="GB")

@@ -21,3 +21,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# No collectstatic in tests: serve from the apps' static folders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
