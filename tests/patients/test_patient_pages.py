@@ -309,3 +309,16 @@ def test_the_dashboard_shows_my_caseload_and_recently_seen(
     body = client.get(reverse("dashboard")).content.decode()
     assert "Quigley" in body  # recently seen
     assert timezone.now()
+
+
+@pytest.mark.django_db
+def test_staff_see_times_in_their_clinics_time_zone(client, colleague, other_patient_record):
+    from tests.factories import PASSWORD
+
+    client.post(reverse("login"), {"username": "colleague", "password": PASSWORD})
+    body = client.get(reverse("patients:detail", args=[other_patient_record.pk])).content.decode()
+    local = timezone.localtime(
+        other_patient_record.created_at,
+        timezone=__import__("zoneinfo").ZoneInfo("America/New_York"),
+    )
+    assert local.strftime("%H:%M") in body
