@@ -58,3 +58,23 @@ class StaffRequiredMixin(AccessMixin):
 
     def load_objects(self, request, *args, **kwargs) -> None:
         """Fetch the scoped objects the view works on (after the role check)."""
+
+
+class PatientRequiredMixin(AccessMixin):
+    """Portal pages: a logged-in patient only. Staff accounts get 403 (they
+    cannot use the portal as a patient); anonymous users go to the portal login."""
+
+    login_url = "portal:login"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        patient = getattr(request.user, "patient", None)
+        if patient is None or staff_member_of(request.user) is not None:
+            raise PermissionDenied("The portal is for patients.")
+        self.patient = patient
+        self.load_objects(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_objects(self, request, *args, **kwargs) -> None:
+        """Fetch the patient's own objects the view works on."""

@@ -116,6 +116,8 @@ class AuditAction(models.TextChoices):
     PATIENT_CREATE = "patient_create", "Created patient record"
     PATIENT_CHANGE = "patient_change", "Changed patient record"
     EXPORT = "export", "Exported data"
+    INVITATION_SENT = "invitation_sent", "Sent portal invitation"
+    INVITATION_ACCEPTED = "invitation_accepted", "Accepted portal invitation"
 
 
 class AuditEventQuerySet(models.QuerySet):

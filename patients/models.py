@@ -200,3 +200,32 @@ class Patient(models.Model):
             getattr(self, f"consent_{kind}_by"),
             getattr(self, f"consent_{kind}_at"),
         )
+
+
+class PortalInvitationQuerySet(models.QuerySet):
+    def usable(self, now) -> "PortalInvitationQuerySet":
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class PortalInvitation(models.Model):
+    """One invitation email to the portal; its link is signed, expires and works once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PortalInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="invitation_patient")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.patient.record_number} ({self.created_at:%Y-%m-%d})"

@@ -13,7 +13,13 @@ from django.views.generic import FormView
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from patients.forms import PatientFilterForm, PatientForm
 from patients.models import Patient
-from patients.services import patient_create, patient_record_viewed, patient_update
+from patients.services import (
+    InvitationError,
+    invitation_send,
+    patient_create,
+    patient_record_viewed,
+    patient_update,
+)
 from patients.timeline import patient_timeline
 
 PAGE_SIZE = 25
@@ -131,3 +137,26 @@ class PatientUpdateView(PatientFormView):
         return super().get_context_data(
             title=f"Edit {self.patient.full_name}", patient=self.patient, **kwargs
         )
+
+
+class PatientInviteView(StaffRequiredMixin, View):
+    """Send (or send again) the portal invitation email."""
+
+    http_method_names = ["post"]
+
+    def load_objects(self, request, patient_id):
+        self.patient = get_scoped_or_404(
+            request, Patient.objects.for_user(request.user).select_related("clinic"), pk=patient_id
+        )
+
+    def post(self, request, patient_id):
+        try:
+            invitation = invitation_send(patient=self.patient, by=request.user, request=request)
+        except InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.email}; the link works once and expires in 7 days.",
+            )
+        return HttpResponseRedirect(reverse("patients:detail", args=[self.patient.pk]))

@@ -81,7 +81,7 @@ def patient_record(clinic, clinician):
 @pytest.fixture
 def patient(patient_record):
     """The patient's portal account."""
-    user = UserFactory(username="patient.zelda")
+    user = UserFactory(username="patient.zelda", email=patient_record.email)
     patient_record.user = user
     patient_record.save()
     return user

@@ -49,6 +49,11 @@ STAFF_MATRIX = {
     "patients:create": (None, {**LOGIN_FIRST, **ALL_STAFF}),
     "patients:detail": (_patient, OWN_PATIENT),
     "patients:edit": (_patient, OWN_PATIENT),
+    # POST only: a GET is 405 once the role and scope checks pass.
+    "patients:invite": (
+        _patient,
+        {**OWN_PATIENT, "reception": 405, "clinician": 405, "clinic_admin": 405},
+    ),
 }
 
 # Admin: only clinic admins (is_staff) get in; everyone else is sent to the admin login.
@@ -208,7 +213,8 @@ def test_staff_pages(client, ctx, name):
         if response.status_code != 200:
             _assert_no_patient_data(response, ctx["patient_record"])
         if response.status_code == 302 and persona == "anonymous":
-            assert response["Location"].startswith(reverse("login"))
+            login_page = reverse("portal:login" if name.startswith("portal:") else "login")
+            assert response["Location"].startswith(login_page)
 
 
 @pytest.mark.django_db
