@@ -142,6 +142,7 @@ class ScreenForm(forms.Form):
                 choices=[("not_assessed", "Not assessed"), ("absent", "Absent"),
                          ("present", "Present")],
                 initial=screen.get(item.code, "not_assessed"),
+                required=False,  # an item left out stays "not assessed"
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )  # fmt: skip
             self.fields[item.code].group = item.group
@@ -161,7 +162,7 @@ class ScreenForm(forms.Form):
             "red_flag_screen": {
                 item.code: self.cleaned_data[item.code]
                 for item in SCREEN_ITEMS
-                if self.cleaned_data[item.code] != "not_assessed"
+                if self.cleaned_data.get(item.code) in ("present", "absent")
             }
         }
 
