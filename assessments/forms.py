@@ -32,7 +32,7 @@ PAIN_TYPES = [
 
 class NewAssessmentForm(forms.Form):
     kind = forms.ChoiceField(choices=AssessmentKind.choices)
-    assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class SectionForm(forms.ModelForm):
@@ -67,7 +67,7 @@ class HistoryForm(SectionForm):
             "medications", "occupation", "activity_level", "goals",
         ]  # fmt: skip
         widgets = {
-            "onset_on": forms.DateInput(attrs={"type": "date"}),
+            "onset_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{
                 name: forms.Textarea(attrs={"rows": 2})
                 for name in (
