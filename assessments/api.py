@@ -8,5 +8,8 @@ from __future__ import annotations
 
 def patient_has_unactioned_red_flags(patient) -> bool:
     """True while the patient has a red-flag event with no recorded action or
-    override. Plans cannot be activated then (SPEC 6.3; issue 3 implements it)."""
-    return False
+    override. Plans cannot be activated then (SPEC 6.3; issue 3)."""
+    from assessments.models import RedFlagEvent
+
+    patient_id = getattr(patient, "pk", patient)
+    return RedFlagEvent.objects.filter(patient_id=patient_id).unactioned().exists()

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
+
+    def ready(self):
+        from assessments import panels  # noqa: F401  (registers panel and timeline providers)

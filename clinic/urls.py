@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("patients/", include("patients.urls")),
+    path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

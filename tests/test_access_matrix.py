@@ -82,7 +82,9 @@ ADMIN_ADD_ALLOWED = {"patients_patient"}
 
 # Each app adds its pages in tests/<app>/access_matrix.py (see tests/urlmatrix.py).
 APP_MATRICES = load_app_matrices()
+OTHER_NAMES: set[str] = set()  # url names an app tests in its own test functions
 for _m in APP_MATRICES:
+    OTHER_NAMES |= set(getattr(_m, "OTHER_NAMES", ()))
     STAFF_MATRIX.update(getattr(_m, "STAFF_MATRIX", {}))
     ADMIN_MODELS.update(getattr(_m, "ADMIN_MODELS", {}))
     ADMIN_ADD_ALLOWED |= set(getattr(_m, "ADMIN_ADD_ALLOWED", ()))
@@ -162,7 +164,7 @@ def _admin_model_cases():
 
 
 def _matrix_names() -> set[str]:
-    names = set(STAFF_MATRIX) | set(ADMIN_SITE_PAGES)
+    names = set(STAFF_MATRIX) | set(ADMIN_SITE_PAGES) | OTHER_NAMES
     names |= {name for name, _key, _code in _admin_model_cases()}
     names |= {
         f"admin:{m}_simple_history"

@@ -1,0 +1,59 @@
+"""The instrument registry (issue 3 contract; keep it exactly).
+
+from assessments.instruments import get_instrument
+result = get_instrument("lefs").score({"usual_work": 4, ...})
+result.total, result.complete, result.band, result.errors
+"""
+
+from __future__ import annotations
+
+from .base import Band, Change, Instrument, Item, Option, ScoreResult
+from .clinical_rules import OTTAWA_ANKLE, OTTAWA_KNEE, WELLS_DVT, WELLS_DVT_3LEVEL
+from .questionnaires import AKPS, EARS, LEFS, NPRS, ODI, PSFS, VISA_A, WIQ
+
+REGISTRY: dict[str, Instrument] = {
+    inst.code: inst
+    for inst in (
+        LEFS,
+        NPRS,
+        ODI,
+        PSFS,
+        AKPS,
+        VISA_A,
+        WIQ,
+        EARS,
+        WELLS_DVT,
+        WELLS_DVT_3LEVEL,
+        OTTAWA_ANKLE,
+        OTTAWA_KNEE,
+    )
+}
+
+# Outcome measures a clinician scores in the outcome-measures section.
+OUTCOME_MEASURES = ("lefs", "nprs", "odi", "psfs", "akps", "visa_a", "wiq", "ears")
+
+
+def get_instrument(code: str) -> Instrument:
+    """The instrument with this code; KeyError for an unknown code."""
+    try:
+        return REGISTRY[code]
+    except (KeyError, TypeError):
+        raise KeyError(f"Unknown instrument {code!r}; one of {sorted(REGISTRY)}.") from None
+
+
+def all_instruments() -> list[Instrument]:
+    return list(REGISTRY.values())
+
+
+__all__ = [
+    "OUTCOME_MEASURES",
+    "REGISTRY",
+    "Band",
+    "Change",
+    "Instrument",
+    "Item",
+    "Option",
+    "ScoreResult",
+    "all_instruments",
+    "get_instrument",
+]

@@ -1,0 +1,211 @@
+"""Assessment workflows (STYLE.md 1): typed keyword-only services.
+
+Every save of an assessment runs the red-flag engine; a fired rule creates an
+immutable RedFlagEvent. Signing is blocked while an event has no resolution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import update_change_reason
+
+from assessments import red_flags
+from assessments.instruments import get_instrument
+from assessments.models import (
+    Amendment,
+    Assessment,
+    AssessmentKind,
+    AssessmentStatus,
+    OutcomeResponse,
+    RedFlagEvent,
+    RedFlagResolution,
+    ResolutionKind,
+)
+from clinic.audit import audit_record
+from clinic.models import AuditAction, StaffMember
+
+
+class AssessmentError(Exception):
+    """A domain rule said no; the view shows the message next to the form."""
+
+
+class AssessmentLockedError(AssessmentError):
+    pass
+
+
+class UnactionedRedFlagsError(AssessmentError):
+    pass
+
+
+def assessment_create(
+    *, patient, clinician: StaffMember, kind: str = AssessmentKind.INITIAL, assessed_on: date, by
+) -> Assessment:
+    assessment = Assessment.objects.create(
+        patient=patient, clinician=clinician, kind=kind, assessed_on=assessed_on
+    )
+    _audit(assessment, by)
+    return assessment
+
+
+def assessment_save_section(
+    *, assessment: Assessment, changes: Mapping[str, Any], section: str, by, reason: str = ""
+) -> list[RedFlagEvent]:
+    """Save one section's fields. A signed assessment needs an amendment reason.
+
+    Returns the red-flag events newly fired by this save."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.is_locked and not reason.strip():
+            raise AssessmentLockedError(
+                "This assessment is signed: give a reason for the amendment."
+            )
+        for name, value in changes.items():
+            setattr(assessment, name, value)
+        if locked.is_locked:
+            assessment.status = AssessmentStatus.AMENDED
+            assessment.signed_at = locked.signed_at
+            assessment.signed_by_id = locked.signed_by_id
+            Amendment.objects.create(
+                assessment=assessment, section=section, reason=reason.strip(), by=by
+            )
+        assessment._history_user = by
+        assessment.save()
+        if locked.is_locked:
+            update_change_reason(assessment, f"Amendment: {reason.strip()}"[:100])
+        fired = assessment_run_red_flags(assessment=assessment)
+    _audit(assessment, by)
+    return fired
+
+
+def assessment_run_red_flags(*, assessment: Assessment) -> list[RedFlagEvent]:
+    """Evaluate the rules and record each newly fired one once per assessment."""
+    facts = assessment.facts(previous=assessment.previous())
+    existing = set(assessment.red_flags.values_list("rule_id", flat=True))
+    created = []
+    for fired in red_flags.evaluate(facts):
+        if fired.rule_id in existing:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    RedFlagEvent.objects.create(
+                        assessment=assessment,
+                        patient_id=assessment.patient_id,
+                        rule_id=fired.rule_id,
+                        ruleset_version=red_flags.RULESET_VERSION,
+                        title=fired.title,
+                        urgency=fired.urgency,
+                        action_text=fired.action,
+                        sources=", ".join(fired.sources),
+                        detail=fired.detail[:300],
+                    )
+                )
+        except IntegrityError:  # a concurrent save recorded it first
+            continue
+    return created
+
+
+def red_flag_resolve(
+    *, event: RedFlagEvent, kind: str, action: str = "", note: str = "", by
+) -> RedFlagResolution:
+    if kind == ResolutionKind.OVERRIDE and not note.strip():
+        raise AssessmentError("An override needs a documented reason.")
+    if kind == ResolutionKind.ACTION and not action:
+        raise AssessmentError("Choose what was done.")
+    try:
+        with transaction.atomic():
+            resolution = RedFlagResolution(
+                event=event, kind=kind, action=action if kind == "action" else "", note=note, by=by
+            )
+            resolution._history_user = by
+            resolution.save()
+    except IntegrityError:
+        raise AssessmentError("This red flag already has a recorded action.") from None
+    _audit(event.assessment, by)
+    return resolution
+
+
+def assessment_sign(*, assessment: Assessment, by) -> Assessment:
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.is_locked:
+            raise AssessmentLockedError("This assessment is already signed.")
+        if RedFlagEvent.objects.filter(assessment=locked).unactioned().exists():
+            raise UnactionedRedFlagsError(
+                "Record an action (or an override with a reason) for every red flag before signing."
+            )
+        assessment.status = AssessmentStatus.SIGNED
+        assessment.signed_at = timezone.now()
+        assessment.signed_by = by
+        assessment._history_user = by
+        assessment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
+    _audit(assessment, by)
+    return assessment
+
+
+def outcome_response_save(
+    *,
+    assessment: Assessment,
+    instrument_code: str,
+    answers: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    by,
+    reason: str = "",
+) -> OutcomeResponse:
+    """Score and store one instrument; the score is frozen with its versions."""
+    if assessment.is_locked and not reason.strip():
+        raise AssessmentLockedError("This assessment is signed: give a reason for the amendment.")
+    instrument = get_instrument(instrument_code)
+    result = instrument.score(dict(answers))
+    if result.errors:
+        raise AssessmentError(" ".join(result.errors))
+    with transaction.atomic():
+        response, _ = OutcomeResponse.objects.select_for_update().get_or_create(
+            assessment=assessment,
+            instrument_code=instrument.code,
+            defaults={
+                "patient_id": assessment.patient_id,
+                "assessed_on": assessment.assessed_on,
+                "instrument_version": instrument.version,
+                "scoring_rule_version": instrument.scoring_rule_version,
+            },
+        )
+        response.instrument_version = instrument.version
+        response.scoring_rule_version = instrument.scoring_rule_version
+        response.answers = {k: v for k, v in answers.items() if v is not None}
+        response.labels = dict(labels or {})
+        response.total = result.total
+        response.complete = result.complete
+        response.band = result.band or ""
+        response.result = result.as_dict()
+        response.assessed_on = assessment.assessed_on
+        response._history_user = by
+        response.save()
+        if assessment.is_locked:
+            Amendment.objects.create(
+                assessment=assessment,
+                section=f"measure:{instrument.code}",
+                reason=reason.strip(),
+                by=by,
+            )
+            assessment.status = AssessmentStatus.AMENDED
+            assessment._history_user = by
+            assessment.save(update_fields=["status", "updated_at"])
+        assessment_run_red_flags(assessment=assessment)
+    _audit(assessment, by)
+    return response
+
+
+def _audit(assessment: Assessment, by) -> None:
+    audit_record(
+        action=AuditAction.PATIENT_CHANGE,
+        actor=by,
+        obj=assessment,
+        patient_id=assessment.patient_id,
+        clinic_id=assessment.patient.clinic_id,
+    )
