@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import api as assessments_api
 from clinic.audit import audit_record
@@ -76,7 +77,7 @@ def _audit(action: str, *, plan: TreatmentPlan, by, request: HttpRequest | None)
 
 
 def _instantiate_template(
-    *, template: ProgrammeTemplate, version: ProgrammeVersion, start_on: date
+    *, template: ProgrammeTemplate, version: ProgrammeVersion, start_on: date, by
 ) -> list[Prescription]:
     """Prescriptions from the template's phases, dated from ``start_on``: a phase
     starting in week w runs from day 7(w-1) for its number of weeks."""
@@ -108,7 +109,7 @@ def _instantiate_template(
                 )
             )
             order += 1
-    return Prescription.objects.bulk_create(rows)
+    return bulk_create_with_history(rows, Prescription, default_user=by)
 
 
 @transaction.atomic
@@ -140,15 +141,19 @@ def plan_create(
     )
     version = ProgrammeVersion.objects.create(plan=plan, number=1, created_by=by)
     if template is not None:
-        _instantiate_template(template=template, version=version, start_on=start_on)
-        OutcomeSchedule.objects.bulk_create(
-            OutcomeSchedule(
-                plan=plan,
-                instrument_code=o.instrument_code,
-                at_weeks=o.at_weeks,
-                every_weeks=o.every_weeks,
-            )
-            for o in template.outcomes.all()
+        _instantiate_template(template=template, version=version, start_on=start_on, by=by)
+        bulk_create_with_history(
+            [
+                OutcomeSchedule(
+                    plan=plan,
+                    instrument_code=o.instrument_code,
+                    at_weeks=o.at_weeks,
+                    every_weeks=o.every_weeks,
+                )
+                for o in template.outcomes.all()
+            ],
+            OutcomeSchedule,
+            default_user=by,
         )
     _audit(AUDIT_PLAN_CREATE, plan=plan, by=by, request=request)
     return plan
@@ -199,7 +204,7 @@ def _editable_version(*, plan: TreatmentPlan, by, note: str) -> ProgrammeVersion
     for p in current.prescriptions.all():
         fields = p.copy_fields()
         copies.append(Prescription(version=new, **fields))
-    Prescription.objects.bulk_create(copies)
+    bulk_create_with_history(copies, Prescription, default_user=by)
     return new
 
 
@@ -294,7 +299,7 @@ def prescription_move(
         base = min(row.order for row in rows)
         for n, row in enumerate(rows):
             row.order = base + n
-        Prescription.objects.bulk_update(rows, ["order"])
+        bulk_update_with_history(rows, Prescription, ["order"], default_user=by)
     _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
     return version
 
