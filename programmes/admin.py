@@ -21,6 +21,7 @@ from programmes.models import (
     Prescription,
     ProgrammeTemplate,
     ProgrammeVersion,
+    TemplateExercise,
     TemplatePhase,
     TreatmentPlan,
 )
@@ -35,8 +36,36 @@ class ScopedHistoryPageAdmin(ClinicScopedAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
+class ScopedInline(admin.TabularInline):
+    """Inline rows follow their parent's permissions (clinic admins have no
+    Django model permissions; scoping decides)."""
+
+    extra = 0
+
+    def _parent(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+
 class SharedLibraryAdmin(ScopedHistoryPageAdmin):
-    """Rows with ``clinic`` null are the shipped library: listed, read-only."""
+    """Rows whose clinic is null are the shipped library: listed, read-only."""
+
+    def _is_shipped(self, obj) -> bool:
+        target = obj
+        for part in self.clinic_lookup.split("__")[:-1]:
+            target = getattr(target, part)
+        return getattr(target, f"{self.clinic_lookup.split('__')[-1]}_id") is None
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)
@@ -45,10 +74,13 @@ class SharedLibraryAdmin(ScopedHistoryPageAdmin):
         member = _clinic_admin_member(request)
         if member is None:
             return qs.none()
-        return qs.filter(Q(clinic__isnull=True) | Q(clinic_id__in=member.clinic_ids))
+        lookup = self.clinic_lookup
+        return qs.filter(
+            Q(**{f"{lookup}__isnull": True}) | Q(**{f"{lookup}__in": member.clinic_ids})
+        )
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.clinic_id is None and not request.user.is_superuser:
+        if obj is not None and not request.user.is_superuser and self._is_shipped(obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -75,16 +107,42 @@ class ExerciseAdmin(SharedLibraryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class TemplatePhaseInline(admin.TabularInline):
+class TemplatePhaseInline(ScopedInline):
     model = TemplatePhase
-    extra = 0
 
 
-class TemplateOutcomeInline(admin.TabularInline):
+class TemplateOutcomeInline(ScopedInline):
     model = OutcomeSchedule
     fk_name = "template"
     fields = ["instrument_code", "at_weeks", "every_weeks"]
-    extra = 0
+
+
+class TemplateItemInline(ScopedInline):
+    model = TemplateExercise
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "exercise" and not request.user.is_superuser:
+            kwargs["queryset"] = Exercise.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TemplatePhase)
+class TemplatePhaseAdmin(SharedLibraryAdmin):
+    """A template's phase with its exercises and dosage (nested inlines do not
+    exist, so phases have their own page)."""
+
+    clinic_lookup = "template__clinic"
+    list_display = ["template", "number", "name", "start_week", "duration_weeks"]
+    list_select_related = ["template"]
+    inlines = [TemplateItemInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "template" and not request.user.is_superuser:
+            member = _clinic_admin_member(request)
+            kwargs["queryset"] = ProgrammeTemplate.objects.filter(
+                clinic_id__in=member.clinic_ids if member else []
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ProgrammeTemplate)
@@ -97,14 +155,16 @@ class ProgrammeTemplateAdmin(SharedLibraryAdmin):
     inlines = [TemplatePhaseInline, TemplateOutcomeInline]
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
+class ReadOnlyInline(ScopedInline):
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

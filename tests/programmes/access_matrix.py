@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from programmes.models import Exercise, PlanGoal, PlanIntervention, ProgrammeTemplate
+from programmes.models import (
+    Exercise,
+    PlanGoal,
+    PlanIntervention,
+    ProgrammeTemplate,
+    TemplatePhase,
+)
 from tests.programmes.helpers import ensure_library, make_plan
 
 LOGIN_FIRST = {"anonymous": 302, "patient": 403}
@@ -73,10 +79,15 @@ STAFF_MATRIX = {
 ADMIN_MODELS = {
     "programmes_exercise": ("clinic_exercise", "other_clinic_exercise"),
     "programmes_programmetemplate": ("clinic_template", "other_clinic_template"),
+    "programmes_templatephase": ("clinic_phase", "other_clinic_phase"),
     "programmes_treatmentplan": ("plan", "other_plan"),
     "programmes_prescription": ("prescription", "other_prescription"),
 }
-ADMIN_ADD_ALLOWED = {"programmes_exercise", "programmes_programmetemplate"}
+ADMIN_ADD_ALLOWED = {
+    "programmes_exercise",
+    "programmes_programmetemplate",
+    "programmes_templatephase",
+}
 
 
 def _clinic_exercise(clinic, name):
@@ -92,7 +103,7 @@ def _clinic_exercise(clinic, name):
 
 
 def _clinic_template(clinic, name):
-    return ProgrammeTemplate.objects.create(
+    template = ProgrammeTemplate.objects.create(
         clinic=clinic,
         slug=name.lower().replace(" ", "-"),
         name=name,
@@ -100,6 +111,8 @@ def _clinic_template(clinic, name):
         duration_weeks=6,
         pain_rule="Up to 3/10.",
     )
+    TemplatePhase.objects.create(template=template, number=1, name="Load", duration_weeks=6)
+    return template
 
 
 def extend_ctx(ctx) -> None:
@@ -109,6 +122,8 @@ def extend_ctx(ctx) -> None:
     ctx["other_clinic_exercise"] = _clinic_exercise(ctx["other_clinic"], "Harbour hop drill")
     ctx["clinic_template"] = _clinic_template(ctx["clinic"], "Riverside knee plan")
     ctx["other_clinic_template"] = _clinic_template(ctx["other_clinic"], "Harbour knee plan")
+    ctx["clinic_phase"] = ctx["clinic_template"].phases.get()
+    ctx["other_clinic_phase"] = ctx["other_clinic_template"].phases.get()
     ctx["shipped_template"] = ProgrammeTemplate.objects.get(clinic=None, slug="achilles-alfredson")
     clinician, colleague = ctx["users"]["clinician"], ctx["users"]["colleague"]
     plan = make_plan(ctx["patient_record"], clinician, start_on=start)

@@ -484,3 +484,42 @@ def test_the_api_answers_what_is_due_on_a_local_day(clinician, patient_record):
     assert api.version_on(patient_record, monday).number == 1
     assert api.active_plan(patient_record) == plan
     assert api.sessions_prescribed(patient_record, START, date(2026, 5, 24)) == 36
+
+
+def test_clinic_admins_see_but_cannot_change_shipped_template_phases(client, clinic_admin):
+    ensure_library()
+    phase = template("achilles-alfredson").phases.get()
+    client.force_login(clinic_admin)
+    url = reverse("admin:programmes_templatephase_change", args=[phase.pk])
+    page = client.get(url).content.decode()
+    assert "Eccentric heel drops, knee straight" in page and 'name="_save"' not in page
+    assert client.post(url, {"name": "Changed"}).status_code == 403
+
+
+def test_clinic_admins_edit_their_own_template_phases_with_scoped_exercises(
+    client, clinic_admin, clinic, other_clinic
+):
+    ensure_library()
+    theirs = Exercise.objects.create(
+        clinic=other_clinic,
+        slug="harbour-hop",
+        name="Harbour hop drill",
+        body_region="ankle",
+        category="balance",
+        default_reps=5,
+        patient_steps="a\nb\nc",
+    )
+    ours = template("achilles-alfredson").__class__.objects.create(
+        clinic=clinic,
+        slug="ours",
+        name="Our plan",
+        condition="Knee",
+        duration_weeks=4,
+        pain_rule="ok",
+    )
+    phase = ours.phases.create(number=1, name="Load", duration_weeks=4)
+    client.force_login(clinic_admin)
+    page = client.get(reverse("admin:programmes_templatephase_change", args=[phase.pk]))
+    body = page.content.decode()
+    assert 'name="_save"' in body and "Clamshells" in body
+    assert theirs.name not in body
