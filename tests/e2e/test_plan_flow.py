@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from programmes.models import Prescription
@@ -34,9 +35,15 @@ def page():
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
+        try:
+            yield context.new_page()
+        finally:
+            # ORM calls made while Playwright's event loop is set get their own
+            # context-local connection; close it, or the test database cannot
+            # be dropped at the end of the run.
+            connections.close_all()
+            context.close()
+            browser.close()
 
 
 @pytest.mark.e2e

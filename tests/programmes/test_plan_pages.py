@@ -523,3 +523,22 @@ def test_clinic_admins_edit_their_own_template_phases_with_scoped_exercises(
     body = page.content.decode()
     assert 'name="_save"' in body and "Clamshells" in body
     assert theirs.name not in body
+
+
+def test_a_plan_links_only_an_assessment_of_the_same_patient(
+    staff_client, clinician, colleague, patient_record, other_patient_record
+):
+    from assessments.models import Assessment
+
+    ours = Assessment.objects.create(
+        patient=patient_record, clinician=clinician.staff_member, assessed_on=START
+    )
+    theirs = Assessment.objects.create(
+        patient=other_patient_record, clinician=colleague.staff_member, assessed_on=START
+    )
+    url = reverse("programmes:plan-create", args=[patient_record.pk])
+    bad = staff_client.post(url, {"assessment": theirs.pk, "start_on": "2026-03-02"})
+    assert "Select a valid choice" in bad.content.decode()
+    assert not TreatmentPlan.objects.exists()
+    staff_client.post(url, {"assessment": ours.pk, "start_on": "2026-03-02"})
+    assert TreatmentPlan.objects.get().assessment == ours
