@@ -22,6 +22,7 @@ urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("patients/", include("patients.urls")),
     path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
+    path("programmes/", include("programmes.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -46,6 +47,9 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    # ORM calls made while Playwright's event loop is set use their own
+    # context-local connection; close it so the test database can be dropped.
+    connections.close_all()
 
 
 @pytest.fixture
@@ -61,6 +65,7 @@ def phone_page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    connections.close_all()
 
 
 @pytest.fixture

@@ -3,64 +3,24 @@ Wells screen, sees the urgent banner, records the action, scores a LEFS, signs."
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from assessments.instruments import get_instrument
 from assessments.models import Assessment, AssessmentStatus
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.e2e.conftest import staff_login
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def clinician_page(live_server, clinician):
-    from playwright.sync_api import sync_playwright
-
-    # A logged-in session without driving the login form (its flow is tested elsewhere).
-    client = Client()
-    client.force_login(clinician)
-    session_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session_cookie,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
+def clinician_page(page, clinician):
+    staff_login(page, clinician.username, PASSWORD)
+    return page
 
 
 def test_initial_assessment_with_positive_wells_then_action_lefs_and_sign(
-    clinician_page, patient_record
+    clinician_page, patient_record, screenshot
 ):
     page = clinician_page
     page.goto(f"/patients/{patient_record.pk}/")
@@ -98,8 +58,7 @@ def test_initial_assessment_with_positive_wells_then_action_lefs_and_sign(
 
     page.get_by_role("button", name="Sign assessment").click()
     page.locator("#assessment-status", has_text="Signed").wait_for()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "assessment-flow-signed.png"), full_page=True)
+    screenshot(page, "assessment-flow-signed")
 
     assessment = Assessment.objects.get(patient=patient_record)
     assert assessment.status == AssessmentStatus.SIGNED

@@ -8,6 +8,7 @@ import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -65,6 +66,7 @@ class Command(BaseCommand):
                     clinicians.append(member)
             created_patients += self._patients(rng, clinic, clinicians, admin)
         self.stdout.write(f"Demo data ready ({created_patients} new patients).")
+        call_command("load_exercise_library", stdout=self.stdout)
 
     def _patients(self, rng, clinic, clinicians, admin) -> int:
         created = 0

@@ -1,0 +1,79 @@
+"""What the reminders and portal apps may ask of programmes (kept small and stable).
+
+Dates are the patient's local dates (``patient_today``): a programme day is a
+day in the patient's own time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch
+
+from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
+from programmes.services import patient_today
+
+__all__ = [
+    "active_plan",
+    "exercises_due",
+    "patient_today",
+    "sessions_due",
+    "sessions_prescribed",
+    "version_on",
+]
+
+
+def active_plan(patient) -> TreatmentPlan | None:
+    """The patient's active plan (the most recently activated if, unusually, several)."""
+    return (
+        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
+        .order_by("-activated_at")
+        .first()
+    )
+
+
+def version_on(patient, day: date) -> ProgrammeVersion | None:
+    """The programme version in force for the patient on ``day`` (session logs
+    point at this row), with its prescriptions and exercises prefetched."""
+    plan = active_plan(patient)
+    if plan is None:
+        return None
+    version = plan.version_on(day)
+    if version is None:
+        return None
+    return (
+        ProgrammeVersion.objects.filter(pk=version.pk)
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.select_related("exercise").order_by(
+                    "phase", "order", "id"
+                ),
+            )
+        )
+        .get()
+    )
+
+
+def exercises_due(patient, day: date) -> list[Prescription]:
+    """The prescriptions due on ``day``, in programme order (empty on rest days)."""
+    version = version_on(patient, day)
+    return version.due_on(day) if version else []
+
+
+def sessions_due(patient, day: date) -> int:
+    """Sessions (sittings) due on ``day``: how many reminders a day can need."""
+    version = version_on(patient, day)
+    return version.sessions_on(day) if version else 0
+
+
+def sessions_prescribed(patient, start: date, end: date) -> int:
+    """The adherence denominator over [start, end] (inclusive) across every
+    activated plan of the patient and every version in force on each day."""
+    plans = TreatmentPlan.objects.filter(patient=patient).exclude(status=PlanStatus.DRAFT)
+    versions = (
+        ProgrammeVersion.objects.filter(plan__in=plans)
+        .published()
+        .prefetch_related("prescriptions")
+    )
+    return sum(v.sessions_prescribed(start, end) for v in versions)

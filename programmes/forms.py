@@ -1,0 +1,369 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import slugify
+
+from assessments.models import Assessment
+from clinic.models import Clinic
+from programmes.models import (
+    DURATION_MAX_MIN,
+    HOLD_MAX_S,
+    REPS_MAX,
+    REPS_MIN,
+    SESSIONS_PER_DAY_MAX,
+    SETS_MAX,
+    SETS_MIN,
+    WEEKDAY_NAMES,
+    BodyRegion,
+    Category,
+    Difficulty,
+    Exercise,
+    PlanGoal,
+    PlanIntervention,
+    ProgrammeTemplate,
+    Side,
+    TreatmentPlan,
+    days_list,
+    days_mask,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _range_messages(label: str, low: int, high: int, unit: str = "") -> dict:
+    text = f"{label} must be between {low} and {high}{unit}."
+    return {"min_value": text, "max_value": text, "invalid": f"{label} must be a whole number."}
+
+
+class ExerciseFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    category = forms.ChoiceField(required=False, choices=[("", "Any category"), *Category.choices])
+    body_region = forms.ChoiceField(
+        required=False, label="Body region", choices=[("", "Any region"), *BodyRegion.choices]
+    )
+    difficulty = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any difficulty"), *Difficulty.choices],
+    )
+    source = forms.ChoiceField(
+        required=False,
+        choices=[("", "All exercises"), ("shipped", "Shipped library"), ("clinic", "Our clinic's")],
+    )
+
+    def apply(self, exercises):
+        data = self.cleaned_data
+        exercises = exercises.search(data["q"])
+        for field in ("category", "body_region", "difficulty"):
+            if data[field]:
+                exercises = exercises.filter(**{field: data[field]})
+        if data["source"] == "shipped":
+            exercises = exercises.filter(clinic__isnull=True)
+        elif data["source"] == "clinic":
+            exercises = exercises.filter(clinic__isnull=False)
+        return exercises
+
+
+class ExerciseForm(forms.ModelForm):
+    """A clinic's own exercise (clinic admins); shipped ones are not editable."""
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "clinic",
+            "name",
+            "body_region",
+            "category",
+            "difficulty",
+            "equipment",
+            "default_sets",
+            "default_reps",
+            "default_hold_s",
+            "default_duration_min",
+            "patient_steps",
+            "patient_feel",
+            "patient_stop",
+            "clinician_aim",
+            "clinician_cues",
+            "contraindications",
+            "image",
+            "image_url",
+            "video_url",
+            "licence",
+            "author",
+            "source",
+            "progression",
+            "regression",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 3})
+            for f in (
+                "patient_feel",
+                "patient_stop",
+                "clinician_aim",
+                "clinician_cues",
+                "contraindications",
+            )
+        } | {"patient_steps": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, user, clinic_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=clinic_ids)
+        self.fields["clinic"].required = True
+        self.fields["clinic"].empty_label = None
+        library = Exercise.objects.for_user(user).only("id", "name")
+        self.fields["progression"].queryset = library
+        self.fields["regression"].queryset = library
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(
+            cleaned.get(f) for f in ("default_reps", "default_hold_s", "default_duration_min")
+        ):
+            self.add_error(
+                "default_reps", "Give default reps, a hold in seconds or a duration in minutes."
+            )
+        clinic, name = cleaned.get("clinic"), cleaned.get("name")
+        if clinic and name:
+            slug = slugify(name)[:80] or "exercise"
+            if Exercise.objects.filter(clinic=clinic, slug=slug).exists():
+                self.add_error("name", "Your clinic already has an exercise with this name.")
+            self.instance.slug = slug
+        return cleaned
+
+
+class PlanCreateForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=ProgrammeTemplate.objects.none(),
+        required=False,
+        empty_label="Start empty",
+        help_text="Templates marked “awaiting clinical review” have no sourced dosage yet.",
+    )
+    assessment = forms.ModelChoiceField(
+        queryset=Assessment.objects.none(), required=False, empty_label="No linked assessment"
+    )
+    title = forms.CharField(max_length=160, required=False, help_text="Defaults to the template.")
+    working_diagnosis = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    start_on = forms.DateField(widget=DATE, label="Programme starts on")
+    review_on = forms.DateField(widget=DATE, required=False, label="Review date")
+
+    def __init__(self, *args, user, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ProgrammeTemplate.objects.for_user(user)
+        self.fields["template"].label_from_instance = lambda t: (
+            f"{t.name} (awaiting clinical review)" if t.awaiting_clinical_review else t.name
+        )
+        self.fields["assessment"].queryset = Assessment.objects.for_user(user).filter(
+            patient=patient
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, review = cleaned.get("start_on"), cleaned.get("review_on")
+        if start and review and review < start:
+            self.add_error("review_on", "The review date cannot be before the start date.")
+        return cleaned
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = TreatmentPlan
+        fields = [
+            "title",
+            "assessment",
+            "working_diagnosis",
+            "start_on",
+            "review_on",
+            "pain_rule",
+            "progression_criteria",
+        ]
+        widgets = {
+            "start_on": DATE,
+            "review_on": DATE,
+            "working_diagnosis": forms.Textarea(attrs={"rows": 2}),
+            "pain_rule": forms.Textarea(attrs={"rows": 3}),
+            "progression_criteria": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment"].queryset = Assessment.objects.for_user(user).filter(
+            patient_id=self.instance.patient_id
+        )
+        if self.instance.status != "draft":
+            # The programme's dates are its versions' now.
+            self.fields["start_on"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        start, review = cleaned.get("start_on"), cleaned.get("review_on")
+        if start and review and review < start:
+            self.add_error("review_on", "The review date cannot be before the start date.")
+        return cleaned
+
+
+class PrescriptionForm(forms.Form):
+    """The dosage of one exercise; the same form adds and edits (with clear
+    messages for every limit: issue 4, validation)."""
+
+    sets = forms.IntegerField(
+        min_value=SETS_MIN, max_value=SETS_MAX, error_messages=_range_messages("Sets", 1, 10)
+    )
+    reps = forms.IntegerField(
+        required=False,
+        min_value=REPS_MIN,
+        max_value=REPS_MAX,
+        error_messages=_range_messages("Reps", REPS_MIN, REPS_MAX),
+    )
+    hold_s = forms.IntegerField(
+        required=False,
+        label="Hold (s)",
+        min_value=1,
+        max_value=HOLD_MAX_S,
+        error_messages=_range_messages("The hold", 1, HOLD_MAX_S, " seconds"),
+    )
+    duration_min = forms.IntegerField(
+        required=False,
+        label="Minutes",
+        min_value=1,
+        max_value=DURATION_MAX_MIN,
+        error_messages=_range_messages("The duration", 1, DURATION_MAX_MIN, " minutes"),
+    )
+    load = forms.CharField(required=False, max_length=120)
+    side = forms.ChoiceField(choices=Side.choices)
+    sessions_per_day = forms.IntegerField(
+        label="Per day",
+        min_value=1,
+        max_value=SESSIONS_PER_DAY_MAX,
+        error_messages=_range_messages("Sessions per day", 1, SESSIONS_PER_DAY_MAX),
+    )
+    days = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day of the week."},
+    )
+    start_on = forms.DateField(widget=DATE, label="From")
+    end_on = forms.DateField(widget=DATE, required=False, label="Until")
+    phase = forms.IntegerField(
+        min_value=1, max_value=20, error_messages=_range_messages("Phase", 1, 20)
+    )
+    pain_rule = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Notes for the patient"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        reps, hold, minutes = (cleaned.get(f) for f in ("reps", "hold_s", "duration_min"))
+        if not self.has_error("reps") and not self.has_error("hold_s"):
+            if not (reps or hold or minutes) and not self.has_error("duration_min"):
+                self.add_error("reps", "Give reps, a hold in seconds or a duration in minutes.")
+            elif minutes and (reps or hold):
+                self.add_error(
+                    "duration_min", "A timed exercise has minutes only: clear reps and hold."
+                )
+        start, end = cleaned.get("start_on"), cleaned.get("end_on")
+        if start and end and end <= start:
+            self.add_error("end_on", "The end date must be after the start date.")
+        return cleaned
+
+    @classmethod
+    def initial_from(cls, prescription) -> dict:
+        return {
+            "sets": prescription.sets,
+            "reps": prescription.reps,
+            "hold_s": prescription.hold_s,
+            "duration_min": prescription.duration_min,
+            "load": prescription.load,
+            "side": prescription.side,
+            "sessions_per_day": prescription.sessions_per_day,
+            "days": days_list(prescription.days_of_week),
+            "start_on": prescription.start_on,
+            "end_on": prescription.end_on,
+            "phase": prescription.phase,
+            "pain_rule": prescription.pain_rule,
+            "notes": prescription.notes,
+        }
+
+    def dose(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["days_of_week"] = days_mask(data.pop("days"))
+        data.pop("exercise", None)
+        return data
+
+
+class PrescriptionAddForm(forms.Form):
+    """Add an exercise with its default dosage; the dosage is then edited inline."""
+
+    exercise = forms.ModelChoiceField(queryset=Exercise.objects.none())
+    phase = forms.IntegerField(
+        min_value=1, max_value=20, initial=1, error_messages=_range_messages("Phase", 1, 20)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["exercise"].queryset = Exercise.objects.for_user(user).only(
+            "id",
+            "name",
+            "default_sets",
+            "default_reps",
+            "default_hold_s",
+            "default_duration_min",
+        )
+
+    def dose(self, *, start_on) -> dict:
+        exercise = self.cleaned_data["exercise"]
+        return {
+            "sets": exercise.default_sets,
+            "reps": exercise.default_reps,
+            "hold_s": exercise.default_hold_s,
+            "duration_min": exercise.default_duration_min,
+            "phase": self.cleaned_data["phase"],
+            "start_on": start_on,
+        }
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = [
+            "term",
+            "description",
+            "instrument_code",
+            "free_measure",
+            "target_value",
+            "target_on",
+        ]
+        widgets = {"target_on": DATE}
+        labels = {"instrument_code": "Instrument"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("instrument_code") and not cleaned.get("free_measure"):
+            self.add_error(
+                "free_measure", "Make the goal measurable: give an instrument or a free measure."
+            )
+        return cleaned
+
+
+class InterventionForm(forms.ModelForm):
+    class Meta:
+        model = PlanIntervention
+        fields = ["kind", "description", "sessions_per_week", "weeks"]
+        labels = {"sessions_per_week": "Sessions a week"}
+        error_messages = {
+            "sessions_per_week": _range_messages("Sessions a week", 1, 7),
+            "weeks": _range_messages("Weeks", 1, 104),
+        }
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("completed", "Completed"), ("discontinued", "Discontinued")]
+    )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])

@@ -1,0 +1,531 @@
+"""Staff pages: the exercise library, templates, and the plan builder.
+
+Plans are clinical content: clinicians and clinic admins only; reception gets
+403 on every plan page, the printable handout included (it names the
+patient's exercises, which tells the condition being treated)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from assessments import api as assessments_api
+from clinic.access import StaffRequiredMixin, get_scoped_or_404
+from clinic.models import Role
+from patients.models import Patient
+from programmes import services
+from programmes.forms import (
+    CloseForm,
+    ExerciseFilterForm,
+    ExerciseForm,
+    GoalForm,
+    InterventionForm,
+    MoveForm,
+    PlanCreateForm,
+    PlanForm,
+    PrescriptionAddForm,
+    PrescriptionForm,
+)
+from programmes.models import (
+    Exercise,
+    PlanGoal,
+    PlanIntervention,
+    PlanStatus,
+    Prescription,
+    ProgrammeTemplate,
+    ProgrammeVersion,
+    TemplateExercise,
+    TemplatePhase,
+    TreatmentPlan,
+)
+
+CLINICAL_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN)
+PAGE_SIZE = 25
+
+
+def _validation_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+# --- library and templates ---------------------------------------------------
+
+
+class ExerciseListView(StaffRequiredMixin, View):
+    def get(self, request):
+        form = ExerciseFilterForm(request.GET or None)
+        exercises = Exercise.objects.for_user(request.user).defer(
+            "patient_steps",
+            "patient_feel",
+            "patient_stop",
+            "clinician_aim",
+            "clinician_cues",
+            "contraindications",
+        )
+        if form.is_valid():
+            exercises = form.apply(exercises)
+        page = Paginator(exercises.order_by("name", "id"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "programmes/exercise_list.html",
+            {"form": form, "page": page, "query": query.urlencode()},
+        )
+
+
+class ExerciseDetailView(StaffRequiredMixin, View):
+    def get(self, request, exercise_id):
+        exercise = get_scoped_or_404(
+            request,
+            Exercise.objects.for_user(request.user).select_related(
+                "clinic", "progression", "regression"
+            ),
+            pk=exercise_id,
+        )
+        return render(request, "programmes/exercise_detail.html", {"exercise": exercise})
+
+
+class ExerciseCreateView(StaffRequiredMixin, View):
+    """Clinic admins add their clinic's own exercises (the shipped ones are read-only)."""
+
+    staff_roles = (Role.CLINIC_ADMIN,)
+
+    def _form(self, request, data=None, files=None):
+        return ExerciseForm(
+            data,
+            files,
+            user=request.user,
+            clinic_ids=self.staff_member.clinic_ids,
+            initial={"licence": "Clinic's own", "author": request.user.get_full_name()},
+        )
+
+    def get(self, request):
+        return render(request, "programmes/exercise_form.html", {"form": self._form(request)})
+
+    def post(self, request):
+        form = self._form(request, request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, "programmes/exercise_form.html", {"form": form})
+        exercise = form.save()
+        messages.success(request, f"Added {exercise.name} to your clinic's library.")
+        return HttpResponseRedirect(reverse("programmes:exercise-detail", args=[exercise.pk]))
+
+
+class TemplateListView(StaffRequiredMixin, View):
+    def get(self, request):
+        templates = ProgrammeTemplate.objects.for_user(request.user).order_by("name")
+        return render(request, "programmes/template_list.html", {"templates": templates})
+
+
+class TemplateDetailView(StaffRequiredMixin, View):
+    def get(self, request, template_id):
+        template = get_scoped_or_404(
+            request,
+            ProgrammeTemplate.objects.for_user(request.user).prefetch_related(
+                Prefetch(
+                    "phases",
+                    queryset=TemplatePhase.objects.order_by("number").prefetch_related(
+                        Prefetch(
+                            "items",
+                            queryset=TemplateExercise.objects.select_related("exercise").order_by(
+                                "order"
+                            ),
+                        )
+                    ),
+                ),
+                "outcomes",
+            ),
+            pk=template_id,
+        )
+        return render(request, "programmes/template_detail.html", {"template": template})
+
+
+# --- plans -------------------------------------------------------------------
+
+
+class PlanCreateView(StaffRequiredMixin, View):
+    staff_roles = CLINICAL_ROLES
+
+    def load_objects(self, request, patient_id):
+        self.patient = get_scoped_or_404(
+            request, Patient.objects.for_user(request.user).select_related("clinic"), pk=patient_id
+        )
+
+    def _render(self, request, form):
+        return render(
+            request, "programmes/plan_create.html", {"form": form, "patient": self.patient}
+        )
+
+    def get(self, request, patient_id):
+        form = PlanCreateForm(
+            user=request.user,
+            patient=self.patient,
+            initial={"start_on": services.patient_today(self.patient)},
+        )
+        return self._render(request, form)
+
+    def post(self, request, patient_id):
+        form = PlanCreateForm(request.POST, user=request.user, patient=self.patient)
+        if not form.is_valid():
+            return self._render(request, form)
+        plan = services.plan_create(
+            patient=self.patient, by=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, "Draft plan created. Adjust the programme, then activate it.")
+        return HttpResponseRedirect(reverse("programmes:plan-detail", args=[plan.pk]))
+
+
+class PlanMixin(StaffRequiredMixin):
+    staff_roles = CLINICAL_ROLES
+
+    def load_objects(self, request, plan_id, **kwargs):
+        self.plan = get_scoped_or_404(
+            request,
+            TreatmentPlan.objects.for_user(request.user).select_related(
+                "patient__clinic", "clinician__user", "template", "assessment"
+            ),
+            pk=plan_id,
+        )
+
+    def redirect_to_plan(self):
+        return HttpResponseRedirect(reverse("programmes:plan-detail", args=[self.plan.pk]))
+
+
+def _prescriptions_prefetch() -> Prefetch:
+    return Prefetch(
+        "prescriptions",
+        queryset=Prescription.objects.select_related("exercise").order_by("phase", "order", "id"),
+    )
+
+
+def _current_version(plan: TreatmentPlan) -> ProgrammeVersion | None:
+    return plan.versions.order_by("-number").prefetch_related(_prescriptions_prefetch()).first()
+
+
+def _group_by_phase(prescriptions) -> list[dict]:
+    phases: list[dict] = []
+    for p in prescriptions:
+        if not phases or phases[-1]["number"] != p.phase:
+            phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
+        phases[-1]["rows"].append(p)
+    return phases
+
+
+def programme_context(plan, user, *, editing=None, edit_form=None) -> dict:
+    version = _current_version(plan)
+    prescriptions = list(version.prescriptions.all()) if version else []
+    return {
+        "plan": plan,
+        "version": version,
+        "phases": _group_by_phase(prescriptions),
+        "weekly_load": version.weekly_load() if version else [],
+        "editing": editing,
+        "edit_form": edit_form,
+        "add_form": PrescriptionAddForm(user=user) if plan.is_editable else None,
+    }
+
+
+def render_plan_page(request, plan: TreatmentPlan, **overrides):
+    """The plan builder page; ``overrides`` carry a bound form with errors."""
+    context = programme_context(
+        plan,
+        request.user,
+        editing=overrides.pop("editing", None),
+        edit_form=overrides.pop("edit_form", None),
+    )
+    context.update(
+        patient=plan.patient,
+        goals=list(plan.goals.all()),
+        interventions=list(plan.interventions.all()),
+        outcomes=list(plan.outcomes.all()),
+        goal_form=GoalForm(),
+        intervention_form=InterventionForm(),
+        close_form=CloseForm(),
+        red_flags_pending=plan.status == PlanStatus.DRAFT
+        and assessments_api.patient_has_unactioned_red_flags(plan.patient),
+    )
+    context.update(overrides)
+    return render(request, "programmes/plan_detail.html", context)
+
+
+class PlanDetailView(PlanMixin, View):
+    """The plan builder: details, goals, interventions, the programme."""
+
+    def get(self, request, plan_id):
+        services.plan_viewed(plan=self.plan, request=request)
+        return render_plan_page(request, self.plan)
+
+
+class PlanEditView(PlanMixin, View):
+    def _render(self, request, form):
+        return render(request, "programmes/plan_form.html", {"form": form, "plan": self.plan})
+
+    def get(self, request, plan_id):
+        return self._render(request, PlanForm(instance=self.plan, user=request.user))
+
+    def post(self, request, plan_id):
+        form = PlanForm(request.POST, instance=self.plan, user=request.user)
+        if not form.is_valid():
+            return self._render(request, form)
+        try:
+            services.plan_update(plan=form.save(commit=False), by=request.user, request=request)
+        except services.PlanError as error:
+            form.add_error(None, str(error))
+            return self._render(request, form)
+        messages.success(request, "Plan saved.")
+        return self.redirect_to_plan()
+
+
+class ProgrammeEditMixin(PlanMixin):
+    """Answers HTMX requests with the programme section, others with a redirect."""
+
+    def programme_response(self, request, **context):
+        if request.htmx:
+            return render(
+                request,
+                "programmes/includes/programme.html",
+                programme_context(self.plan, request.user, **context),
+            )
+        if context.get("edit_form") is not None:
+            return render_plan_page(request, self.plan, **context)
+        return self.redirect_to_plan()
+
+    def fail(self, request, text: str):
+        messages.error(request, text)
+        if request.htmx:
+            response = self.programme_response(request)
+            response["HX-Refresh"] = "true"
+            return response
+        return self.redirect_to_plan()
+
+
+class PrescriptionAddView(ProgrammeEditMixin, View):
+    def post(self, request, plan_id):
+        form = PrescriptionAddForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.fail(request, "Choose an exercise from the library to add.")
+        start_on = max(self.plan.start_on, services.patient_today(self.plan.patient))
+        try:
+            services.prescription_add(
+                plan=self.plan,
+                exercise=form.cleaned_data["exercise"],
+                by=request.user,
+                dose=form.dose(start_on=start_on),
+                request=request,
+            )
+        except services.PlanError as error:
+            return self.fail(request, str(error))
+        except ValidationError as error:
+            return self.fail(request, " ".join(_validation_messages(error)))
+        return self.programme_response(request)
+
+
+class PrescriptionMixin(ProgrammeEditMixin):
+    def load_objects(self, request, plan_id, prescription_id):
+        super().load_objects(request, plan_id)
+        self.prescription = get_scoped_or_404(
+            request,
+            Prescription.objects.filter(version__plan=self.plan).select_related(
+                "version", "exercise"
+            ),
+            pk=prescription_id,
+        )
+
+
+class PrescriptionEditView(PrescriptionMixin, View):
+    """Inline dosage edit: GET shows the row's form, POST saves it. Works as a
+    plain page without JavaScript and as an HTMX swap of the programme."""
+
+    def get(self, request, plan_id, prescription_id):
+        form = PrescriptionForm(initial=PrescriptionForm.initial_from(self.prescription))
+        return self._form_response(request, form)
+
+    def _form_response(self, request, form):
+        if request.htmx:
+            return self.programme_response(request, editing=self.prescription.pk, edit_form=form)
+        return render(
+            request,
+            "programmes/prescription_form.html",
+            {"plan": self.plan, "prescription": self.prescription, "form": form},
+        )
+
+    def post(self, request, plan_id, prescription_id):
+        form = PrescriptionForm(request.POST)
+        if not form.is_valid():
+            return self._form_response(request, form)
+        try:
+            services.prescription_change(
+                plan=self.plan,
+                prescription=self.prescription,
+                by=request.user,
+                changes=form.dose(),
+                request=request,
+            )
+        except ValidationError as error:
+            for message in _validation_messages(error):
+                form.add_error(None, message)
+            return self._form_response(request, form)
+        except services.PlanError as error:
+            return self.fail(request, str(error))
+        if not request.htmx:
+            messages.success(request, f"Saved the dosage of {self.prescription.exercise.name}.")
+        return self.programme_response(request)
+
+
+class PrescriptionRemoveView(PrescriptionMixin, View):
+    def post(self, request, plan_id, prescription_id):
+        try:
+            services.prescription_remove(
+                plan=self.plan, prescription=self.prescription, by=request.user, request=request
+            )
+        except services.PlanError as error:
+            return self.fail(request, str(error))
+        return self.programme_response(request)
+
+
+class PrescriptionMoveView(PrescriptionMixin, View):
+    def post(self, request, plan_id, prescription_id):
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            return self.fail(request, "Choose up or down.")
+        try:
+            services.prescription_move(
+                plan=self.plan,
+                prescription=self.prescription,
+                by=request.user,
+                direction=form.cleaned_data["direction"],
+                request=request,
+            )
+        except services.PlanError as error:
+            return self.fail(request, str(error))
+        return self.programme_response(request)
+
+
+class PlanActivateView(PlanMixin, View):
+    def post(self, request, plan_id):
+        try:
+            version = services.plan_activate(plan=self.plan, by=request.user, request=request)
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Plan activated: programme version {version.number} from {version.valid_from:%d %b %Y}.",
+            )
+        return self.redirect_to_plan()
+
+
+class PlanCloseView(PlanMixin, View):
+    def post(self, request, plan_id):
+        form = CloseForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose completed or discontinued.")
+            return self.redirect_to_plan()
+        try:
+            services.plan_close(
+                plan=self.plan, by=request.user, status=form.cleaned_data["status"], request=request
+            )
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Plan marked {self.plan.get_status_display().lower()}.")
+        return self.redirect_to_plan()
+
+
+class GoalAddView(PlanMixin, View):
+    def post(self, request, plan_id):
+        form = GoalForm(request.POST)
+        if not form.is_valid():
+            return render_plan_page(request, self.plan, goal_form=form)
+        try:
+            services.goal_add(
+                plan=self.plan, goal=form.save(commit=False), by=request.user, request=request
+            )
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        return self.redirect_to_plan()
+
+
+class GoalRemoveView(PlanMixin, View):
+    def post(self, request, plan_id, goal_id):
+        goal = get_scoped_or_404(request, PlanGoal.objects.filter(plan=self.plan), pk=goal_id)
+        try:
+            services.goal_remove(plan=self.plan, goal=goal, by=request.user, request=request)
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        return self.redirect_to_plan()
+
+
+class InterventionAddView(PlanMixin, View):
+    def post(self, request, plan_id):
+        form = InterventionForm(request.POST)
+        if not form.is_valid():
+            return render_plan_page(request, self.plan, intervention_form=form)
+        try:
+            services.intervention_add(
+                plan=self.plan,
+                intervention=form.save(commit=False),
+                by=request.user,
+                request=request,
+            )
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        return self.redirect_to_plan()
+
+
+class InterventionRemoveView(PlanMixin, View):
+    def post(self, request, plan_id, intervention_id):
+        intervention = get_scoped_or_404(
+            request, PlanIntervention.objects.filter(plan=self.plan), pk=intervention_id
+        )
+        try:
+            services.intervention_remove(
+                plan=self.plan, intervention=intervention, by=request.user, request=request
+            )
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        return self.redirect_to_plan()
+
+
+class PlanVersionsView(PlanMixin, View):
+    """Every version of the programme, old ones unchanged and readable."""
+
+    def get(self, request, plan_id):
+        versions = list(
+            self.plan.versions.order_by("-number")
+            .select_related("created_by")
+            .prefetch_related(_prescriptions_prefetch())
+        )
+        return render(
+            request,
+            "programmes/plan_versions.html",
+            {"plan": self.plan, "patient": self.plan.patient, "versions": versions},
+        )
+
+
+class PlanHandoutView(PlanMixin, View):
+    """The printable patient handout: no clinical notes, no diagnosis."""
+
+    def get(self, request, plan_id):
+        services.plan_viewed(plan=self.plan, request=request)
+        version = _current_version(self.plan)
+        prescriptions = list(version.prescriptions.all()) if version else []
+        return render(
+            request,
+            "programmes/plan_handout.html",
+            {
+                "plan": self.plan,
+                "patient": self.plan.patient,
+                "clinic": self.plan.patient.clinic,
+                "version": version,
+                "phases": _group_by_phase(prescriptions),
+            },
+        )

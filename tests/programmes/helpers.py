@@ -1,0 +1,36 @@
+"""Builders for programme tests (plans go through the services, as in the UI)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from programmes import services
+from programmes.library import library_sync
+from programmes.models import Exercise, ProgrammeTemplate
+
+
+def ensure_library() -> None:
+    """The data migration loads the library; a transactional test elsewhere may
+    have flushed it, so put it back when it is missing."""
+    if not Exercise.objects.shipped().exists():
+        library_sync()
+
+
+def template(slug: str) -> ProgrammeTemplate:
+    ensure_library()
+    return ProgrammeTemplate.objects.get(clinic=None, slug=slug)
+
+
+def exercise(slug: str) -> Exercise:
+    ensure_library()
+    return Exercise.objects.get(clinic=None, slug=slug)
+
+
+def make_plan(patient, by, *, slug: str | None = "achilles-alfredson", start_on: date, **kw):
+    return services.plan_create(
+        patient=patient,
+        by=by,
+        start_on=start_on,
+        template=template(slug) if slug else None,
+        **kw,
+    )
