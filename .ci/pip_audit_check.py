@@ -15,8 +15,17 @@ import sys
 
 
 def main() -> int:
-    result = subprocess.run(  # noqa: S603 (fixed arguments)
-        [sys.executable, "-m", "pip_audit", "--local", "--format", "json", "--progress-spinner", "off"],
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip_audit",
+            "--local",
+            "--format",
+            "json",
+            "--progress-spinner",
+            "off",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -44,8 +53,10 @@ def main() -> int:
         print("Run `make test` with network access (PIP_AUDIT_REQUIRED=1) to check them.")
         print("=" * 78)
         return 1 if os.environ.get("PIP_AUDIT_REQUIRED") == "1" else 0
-    print(f"pip-audit: {audited} packages audited, no known vulnerabilities"
-          f" ({len(skipped)} not on PyPI, skipped).")
+    print(
+        f"pip-audit: {audited} packages audited, no known vulnerabilities"
+        f" ({len(skipped)} not on PyPI, skipped)."
+    )
     return 0
 
 

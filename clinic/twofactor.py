@@ -121,8 +121,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _qr_data_uri(url: str) -> str:
-    svg = segno.make(url, error="m").svg_inline(scale=5)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return segno.make(url, error="m").svg_data_uri(scale=5)
 
 
 class StaffAccountMixin(LoginRequiredMixin):
