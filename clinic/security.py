@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.sessions.models import Session
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -102,8 +102,13 @@ class SecondFactorMiddleware:
         if match is not None and match.view_name in SECOND_FACTOR_EXEMPT:
             return None
         target = "otp-verify" if has_confirmed_device(user) else "otp-enrol"
-        query = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{reverse(target)}?{query}")
+        url = f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            # An HTMX fragment request: send the whole page there, not a fragment.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
 
 
 def idle_limit_seconds(user) -> int:

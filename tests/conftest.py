@@ -23,13 +23,17 @@ class OTPClient(Client):
     """A test client whose logins are complete: a user with a confirmed TOTP
     device gets a session that has passed the second factor, as django-otp's
     ``login()`` leaves it. ``login()`` goes through django-axes (which needs a
-    request). To test the second factor itself, use ``force_login(user,
-    verified=False)`` or post to the login form."""
+    request). Staff without a device get one. To test the second factor itself,
+    use ``force_login(user, verified=False)`` or post to the login form."""
 
     def force_login(self, user, backend=None, *, verified=True):
         super().force_login(user, backend)
         if verified:
             self.mark_verified(user)
+        else:
+            session = self.session
+            session.pop(DEVICE_ID_SESSION_KEY, None)
+            session.save()
 
     def login(self, **credentials):
         request = RequestFactory().post("/accounts/login/")
@@ -40,7 +44,13 @@ class OTPClient(Client):
         return True
 
     def mark_verified(self, user) -> None:
+        from clinic.security import is_staff_account
+
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and is_staff_account(user):
+            # Staff made ad hoc in a test (not a persona) get a device too, so
+            # that force_login means "fully logged in" for every staff account.
+            device = TOTPDeviceFactory(user=user)
         if device is None:
             return
         session = self.session
@@ -56,7 +66,6 @@ def client():
 
 @pytest.fixture
 def admin_client(db, admin_user):
-    TOTPDeviceFactory(user=admin_user)
     client = OTPClient()
     client.force_login(admin_user)
     return client

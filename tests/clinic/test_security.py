@@ -378,3 +378,23 @@ class TestAuditLog:
 
 def test_the_user_model_is_the_one_the_personas_use():
     assert get_user_model().USERNAME_FIELD == "username"
+
+
+@pytest.mark.django_db
+def test_force_login_in_tests_is_a_complete_login_for_any_staff_account(
+    client, clinic, admin_client
+):
+    member = StaffMemberFactory(user=UserFactory(username="adhoc"), clinics=[clinic])
+    client.force_login(member.user)
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert admin_client.get(reverse("admin:index")).status_code == 200
+    client.force_login(member.user, verified=False)
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("otp-verify"))
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_before_the_second_factor_redirects_the_whole_page(client, clinician):
+    client.force_login(clinician, verified=False)
+    response = client.get(reverse("patients:list"), headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("otp-verify"))
