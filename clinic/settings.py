@@ -262,8 +262,9 @@ AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
 # Lockouts show in our audit log (locked_out); `manage.py axes_reset_username` lifts one.
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# REMOTE_ADDR only (as clinic.audit.client_ip); the proxy sets it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The same address as the audit trail: REMOTE_ADDR only, which the proxy sets
+# (a client-sent X-Forwarded-For must not let an attacker pick a fresh "IP").
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
 
 # --- Content Security Policy (django-csp), enforced everywhere: no inline
 # scripts, no eval, nothing from other origins. ---

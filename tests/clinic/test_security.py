@@ -398,3 +398,12 @@ def test_an_htmx_request_before_the_second_factor_redirects_the_whole_page(clien
     response = client.get(reverse("patients:list"), headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("otp-verify"))
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_lock(client, clinician):
+    for i in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = _form_login(
+            client, "clinician", "wrong password", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        )
+    assert response.status_code == 429
