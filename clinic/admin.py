@@ -1,15 +1,24 @@
 from django.contrib import admin
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.admin_scoping import ClinicScopedAdmin, ScopedHistoryAdmin
-from clinic.models import AuditEvent, Clinic, StaffMember
+from clinic.audit import audit_record
+from clinic.models import AuditAction, AuditEvent, Clinic, StaffMember
+
+# Devices hold TOTP secrets: no admin pages for them. A clinic admin resets a
+# colleague's second factor with the staff-member action below (audited).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Clinic)
 class ClinicAdmin(ScopedHistoryAdmin):
     clinic_lookup = "pk"
     clinic_admin_can_add = False
-    list_display = ["name", "time_zone", "email", "phone"]
+    list_display = ["name", "time_zone", "retention_years", "email", "phone"]
     search_fields = ["name", "email"]
     list_filter = ["time_zone"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -25,6 +34,16 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     raw_id_fields = []
     autocomplete_fields = []
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Reset second factor (the person enrols again at next login)")
+    def reset_second_factor(self, request, queryset):
+        # queryset is already limited to the admin's clinics (get_queryset).
+        for member in queryset.select_related("user"):
+            TOTPDevice.objects.filter(user=member.user).delete()
+            StaticDevice.objects.filter(user=member.user).delete()
+            audit_record(action=AuditAction.OTP_RESET, request=request, obj=member.user)
+        self.message_user(request, f"Second factor reset for {queryset.count()} staff member(s).")
 
     def get_readonly_fields(self, request, obj=None):
         # A clinic admin manages roles and memberships, not the login itself.

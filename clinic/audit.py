@@ -29,6 +29,12 @@ def audit_record(
         actor = request.user
     if actor is not None and not username:
         username = actor.get_username()
+    if clinic_id is None and actor is not None:
+        # Account events (logins, second factor, expiry) belong to the staff
+        # member's clinic, so that its admins see them in the audit log.
+        member = getattr(actor, "staff_member", None)
+        if member is not None and member.clinic_ids:
+            clinic_id = member.clinic_ids[0]
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

@@ -107,3 +107,24 @@ LAST_NAMES = [
     "Lewis",
 ]
 CITIES = ["London", "Croydon", "Bromley", "Kingston", "Richmond", "Greenwich"]
+
+
+def demo_usernames() -> set[str]:
+    return {username for spec in CLINICS for username, *_rest in spec["staff"]}
+
+
+def demo_totp_device(user):
+    """A confirmed TOTP device with the published demo secret. Refused outside
+    DEBUG: a known secret is no second factor."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("The demo TOTP secret is for DJANGO_DEBUG=true only.")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user,
+        name="demo",
+        defaults={"key": settings.OTP_DEMO_SECRET_HEX, "confirmed": True},
+    )
+    return device

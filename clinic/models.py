@@ -30,6 +30,12 @@ class Clinic(models.Model):
     phone = PhoneNumberField(blank=True)
     address = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    # How long records are kept after care ends before an erasure request can be
+    # carried out (UK guidance for adult physiotherapy records: 8 years).
+    retention_years = models.PositiveSmallIntegerField(
+        default=8,
+        help_text="Years a patient record is kept after care ends before it may be erased.",
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 
@@ -118,6 +124,18 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "Exported data"
     INVITATION_SENT = "invitation_sent", "Sent portal invitation"
     INVITATION_ACCEPTED = "invitation_accepted", "Accepted portal invitation"
+    LOCKED_OUT = "locked_out", "Login locked (too many failures)"
+    SESSION_EXPIRED = "session_expired", "Session expired"
+    SESSIONS_ENDED = "sessions_ended", "Sessions ended (account deactivated)"
+    OTP_ENROLLED = "otp_enrolled", "Second factor enrolled"
+    OTP_VERIFIED = "otp_verified", "Second factor passed"
+    OTP_FAILED = "otp_failed", "Second factor failed"
+    OTP_RECOVERY_USED = "otp_recovery_used", "Recovery code used"
+    OTP_RECOVERY_REGENERATED = "otp_recovery_new", "Recovery codes renewed"
+    OTP_RESET = "otp_reset", "Second factor reset"
+    ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
+    ERASURE_REFUSED = "erasure_refused", "Erasure refused (retention)"
+    ERASURE_DONE = "erasure_done", "Personal data erased"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -6,10 +6,12 @@ message naming the variable. ``DJANGO_DEBUG=true`` is the development mode that
 ``manage.py check --deploy --fail-level WARNING``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import available_timezones
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +77,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "phonenumber_field",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "clinic",
     "patients",
     "assessments",
@@ -89,12 +96,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clinic.security.SessionOTPMiddleware",
+    # Idle and absolute session lifetimes, then the second factor for staff
+    # (clinic/security.py): one place each, so every page of every app is covered.
+    "clinic.security.SessionTimeoutMiddleware",
+    "clinic.security.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
     "clinic.middleware.AuditDeniedMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # django-axes must be last (its docs): it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -123,6 +138,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (ASVS V2.1): length 12 or more, no common passwords, no composition
+# rules (so no "must contain a digit" and no numeric-only check), long passphrases
+# allowed (Argon2 hashes any length; Django caps input at 4096 characters).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -130,7 +148,18 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first: it refuses a locked-out (username, IP) pair before any
+# password is checked, and counts failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -211,6 +240,48 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", 12 * 3600, minimum=60)
+# Idle and absolute limits, enforced per request by clinic.security.SessionTimeoutMiddleware.
+STAFF_IDLE_TIMEOUT_MINUTES = _env_int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+PORTAL_IDLE_TIMEOUT_MINUTES = _env_int("PORTAL_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+
+# --- Second factor (django-otp): TOTP plus single-use recovery codes ---
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Clinic")
+# Development only: seed_demo gives demo staff a TOTP device with this published
+# secret so `make run` works; it is refused outside DEBUG (see seed_demo).
+OTP_DEMO_SECRET_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test key
+
+# --- Brute force (django-axes): lock the (username, IP) pair, so an attacker
+# elsewhere cannot lock a clinician out; the lock lifts after the cool-off. ---
+AXES_ENABLED = _env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "clinic/lockout.html"
+# Lockouts show in our audit log (locked_out); `manage.py axes_reset_username` lifts one.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# The same address as the audit trail: REMOTE_ADDR only, which the proxy sets
+# (a client-sent X-Forwarded-For must not let an attacker pick a fresh "IP").
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+
+# --- Content Security Policy (django-csp), enforced everywhere: no inline
+# scripts, no eval, nothing from other origins. ---
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -226,4 +297,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Lockouts and failures are in our audit log; axes' INFO lines are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import twofactor, views
 
 admin.site.site_header = "Clinic administration"
 admin.site.site_title = "Clinic administration"
@@ -19,7 +19,33 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", twofactor.OTPVerifyView.as_view(), name="otp-verify"),
+    path("accounts/2fa/enrol/", twofactor.OTPEnrolView.as_view(), name="otp-enrol"),
+    path(
+        "accounts/2fa/recovery-codes/",
+        twofactor.RecoveryCodesView.as_view(),
+        name="otp-recovery-codes",
+    ),
+    # Django's reset views; after a reset the user logs in again and then passes
+    # the second factor like any other login (post_reset_login stays False).
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("audit/export.csv", views.AuditExportView.as_view(), name="audit-export"),
     path("patients/", include("patients.urls")),
     path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
     path("programmes/", include("programmes.urls")),

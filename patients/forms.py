@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember
-from patients.models import ConsentKind, Patient
+from patients.models import ConsentKind, ErasureRequest, Patient
 
 MAX_AGE_YEARS = 120
 
@@ -193,3 +193,16 @@ class PatientFilterForm(forms.Form):
         self.fields["clinician"].queryset = (
             StaffMember.objects.for_user(user).clinicians().select_related("user")
         )
+
+
+class ErasureRequestForm(forms.ModelForm):
+    class Meta:
+        model = ErasureRequest
+        fields = ["received_via", "received_on", "notes"]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError("The request cannot have been received in the future.")
+        return received_on

@@ -159,6 +159,8 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the personal data was erased (pseudonymised) on request.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PatientQuerySet.as_manager()
     history = HistoricalRecords()
@@ -200,6 +202,106 @@ class Patient(models.Model):
             getattr(self, f"consent_{kind}_by"),
             getattr(self, f"consent_{kind}_at"),
         )
+
+    def care_ended_on(self) -> date | None:
+        """The day the patient left care (discharged or archived), from the
+        record's history; None while the patient is active."""
+        if self.status == Status.ACTIVE:
+            return None
+        rows = self.history.order_by("history_date").values_list("status", "history_date")
+        ended = None
+        for status, at in rows:
+            if status == Status.ACTIVE:
+                ended = None
+            elif ended is None:
+                ended = at
+        return (ended or self.updated_at).date()
+
+    def retention_ends_on(self) -> date | None:
+        """First day the record may be erased under the clinic's retention period."""
+        ended = self.care_ended_on()
+        if ended is None:
+            return None
+        years = self.clinic.retention_years
+        try:
+            return ended.replace(year=ended.year + years)
+        except ValueError:  # 29 February into a non-leap year
+            return ended.replace(year=ended.year + years, day=28)
+
+
+class ErasureChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    PORTAL = "portal", "Patient portal"
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+
+
+class ErasureRequestQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ErasureRequestQuerySet":
+        """Requests of the user's clinics, for roles that see clinical content."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None or not member.sees_clinical_content:
+            return self.none()
+        return self.filter(clinic_id__in=member.clinic_ids)
+
+
+class ErasureRequest(models.Model):
+    """A patient's request to erase their personal data: recorded, checked
+    against the clinic's retention period, then carried out (pseudonymisation).
+    Ids only once completed; the audit trail keeps the who and when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="erasure_requests")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    received_via = models.CharField(max_length=20, choices=ErasureChannel.choices)
+    received_on = models.DateField()
+    notes = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How to reach the requester about the outcome; no clinical details.",
+    )
+    status = models.CharField(
+        max_length=20, choices=ErasureStatus.choices, default=ErasureStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ErasureRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", completed_at__isnull=True)
+                | Q(status="completed", completed_at__isnull=False),
+                name="erasure_completed_has_time",
+            ),
+            # One open request per patient.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(status="pending"),
+                name="erasure_one_pending_per_patient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure request {self.pk} ({self.get_status_display()})"
 
 
 class PortalInvitationQuerySet(models.QuerySet):

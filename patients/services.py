@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
@@ -11,7 +13,15 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.mail import send_templated_mail
 from clinic.models import AuditAction, Clinic
-from patients.models import ConsentKind, Patient, PortalInvitation
+from patients.models import (
+    ConsentKind,
+    ErasureRequest,
+    ErasureStatus,
+    Patient,
+    PortalInvitation,
+    Sex,
+    Status,
+)
 from patients.tokens import INVITATION_LIFETIME, invitation_id_from_token, invitation_token
 
 
@@ -166,3 +176,163 @@ def invitation_accept(*, invitation: PortalInvitation, password: str, request: H
         clinic_id=patient.clinic_id,
     )
     return user
+
+
+def patient_subject_access_export(*, patient: Patient, request: HttpRequest) -> dict:
+    """Everything held about the patient, each field marked by who entered it;
+    audited as an export."""
+    from patients.subject_access import as_json_data, subject_access_sections
+
+    data = as_json_data(
+        patient=patient,
+        sections=subject_access_sections(patient),
+        generated_at=timezone.now(),
+    )
+    audit_record(
+        action=AuditAction.EXPORT,
+        request=request,
+        obj=patient,
+        patient_id=patient.pk,
+        clinic_id=patient.clinic_id,
+    )
+    return data
+
+
+class ErasureRefusedError(Exception):
+    """The request cannot be carried out (yet); the message says why."""
+
+
+def erasure_request_create(
+    *, patient: Patient, received_via: str, received_on, notes: str, by, request=None
+) -> ErasureRequest:
+    if patient.erasure_requests.filter(status=ErasureStatus.PENDING).exists():
+        raise ErasureRefusedError("There is already an open erasure request for this patient.")
+    if patient.erased_at is not None:
+        raise ErasureRefusedError("This patient's personal data has already been erased.")
+    erasure = ErasureRequest.objects.create(
+        patient=patient,
+        clinic_id=patient.clinic_id,
+        received_via=received_via,
+        received_on=received_on,
+        notes=notes,
+        requested_by=by,
+    )
+    audit_record(
+        action=AuditAction.ERASURE_REQUESTED,
+        request=request,
+        actor=by,
+        obj=erasure,
+        patient_id=patient.pk,
+        clinic_id=patient.clinic_id,
+    )
+    return erasure
+
+
+def erasure_retention_problem(*, patient: Patient, today) -> str | None:
+    """Why the record must still be kept, or None when erasure may go ahead."""
+    ends_on = patient.retention_ends_on()
+    if ends_on is None:
+        return "The patient is still in care; discharge them before erasing the record."
+    if ends_on > today:
+        return (
+            f"The clinic keeps records {patient.clinic.retention_years} years after care "
+            f"ends; this record may be erased from {ends_on:%d %B %Y}."
+        )
+    return None
+
+
+ERASED = "Erased"
+ERASED_BIRTH_DATE = date(1900, 1, 1)  # within patient_dob_plausible; not the real one
+BLANKED_FIELDS = [
+    "pronouns",
+    "email",
+    "mobile_phone",
+    "address_line1",
+    "address_line2",
+    "city",
+    "postcode",
+    "country",
+    "gp_name",
+    "gp_practice",
+    "gp_phone",
+    "gp_email",
+    "referral_reason",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+]
+
+
+def erasure_request_execute(
+    *, erasure_request: ErasureRequest, by, request=None, today=None
+) -> ErasureRequest:
+    """Check retention, then pseudonymise the patient: personal fields blanked,
+    the portal account closed, history rows with personal data removed and each
+    app's eraser run. The record number, ids and audit trail stay. A refusal is
+    audited (outside the erasure transaction, so that the event survives)."""
+    today = today or timezone.localdate()
+    patient = Patient.objects.select_related("clinic").get(pk=erasure_request.patient_id)
+    problem = erasure_retention_problem(patient=patient, today=today)
+    if problem:
+        audit_record(
+            action=AuditAction.ERASURE_REFUSED,
+            request=request,
+            actor=by,
+            obj=erasure_request,
+            patient_id=patient.pk,
+            clinic_id=patient.clinic_id,
+        )
+        raise ErasureRefusedError(problem)
+    return _erase(erasure_request=erasure_request, by=by, request=request, today=today)
+
+
+@transaction.atomic
+def _erase(*, erasure_request: ErasureRequest, by, request, today) -> ErasureRequest:
+    from patients.erasure import erasers
+
+    erasure = ErasureRequest.objects.select_for_update().get(pk=erasure_request.pk)
+    patient = (
+        Patient.objects.select_for_update().select_related("clinic").get(pk=erasure.patient_id)
+    )
+    if erasure.status != ErasureStatus.PENDING:
+        raise ErasureRefusedError("This request has already been carried out.")
+    problem = erasure_retention_problem(patient=patient, today=today)
+    if problem:  # changed since the check above (e.g. re-admitted)
+        raise ErasureRefusedError(problem)
+
+    for eraser in erasers():
+        eraser(patient=patient)
+    account = patient.user
+    patient.first_name = ERASED
+    patient.last_name = ERASED
+    patient.date_of_birth = ERASED_BIRTH_DATE
+    patient.sex = Sex.NOT_STATED
+    for name in BLANKED_FIELDS:
+        setattr(patient, name, "")
+    patient.status = Status.ARCHIVED
+    patient.user = None
+    patient.erased_at = timezone.now()
+    patient._change_reason = "Erased on request"
+    patient.save()
+    # Earlier versions hold the personal data; only the erased one is kept.
+    patient.history.exclude(history_id=patient.history.latest().history_id).delete()
+    if account is not None:
+        account.username = f"erased-{patient.pk.hex[:20]}"
+        account.first_name = account.last_name = account.email = ""
+        account.is_active = False  # ends the account's sessions (clinic.signals)
+        account.set_unusable_password()
+        account.save()
+    erasure.status = ErasureStatus.COMPLETED
+    erasure.notes = ""
+    erasure.completed_by = by
+    erasure.completed_at = timezone.now()
+    erasure.save()
+    audit_record(
+        action=AuditAction.ERASURE_DONE,
+        request=request,
+        actor=by,
+        obj=erasure,
+        patient_id=patient.pk,
+        clinic_id=patient.clinic_id,
+    )
+    return erasure

@@ -3,10 +3,72 @@ clinic, reception, a clinic admin, a patient with a portal account and another
 patient of another clinic."""
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.signals import got_request_exception
+from django.test import Client, RequestFactory
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import Role
-from tests.factories import ClinicFactory, PatientFactory, StaffMemberFactory, UserFactory
+from tests.factories import (
+    ClinicFactory,
+    PatientFactory,
+    StaffMemberFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
+
+
+class OTPClient(Client):
+    """A test client whose logins are complete: a user with a confirmed TOTP
+    device gets a session that has passed the second factor, as django-otp's
+    ``login()`` leaves it. ``login()`` goes through django-axes (which needs a
+    request). Staff without a device get one. To test the second factor itself,
+    use ``force_login(user, verified=False)`` or post to the login form."""
+
+    def force_login(self, user, backend=None, *, verified=True):
+        super().force_login(user, backend)
+        if verified:
+            self.mark_verified(user)
+        else:
+            session = self.session
+            session.pop(DEVICE_ID_SESSION_KEY, None)
+            session.save()
+
+    def login(self, **credentials):
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, **credentials)
+        if user is None:
+            return False
+        self.force_login(user)
+        return True
+
+    def mark_verified(self, user) -> None:
+        from clinic.security import is_staff_account
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and is_staff_account(user):
+            # Staff made ad hoc in a test (not a persona) get a device too, so
+            # that force_login means "fully logged in" for every staff account.
+            device = TOTPDeviceFactory(user=user)
+        if device is None:
+            return
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, with second-factor-aware logins."""
+    return OTPClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    client = OTPClient()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +96,14 @@ def other_clinic(db):
 
 
 def _staff(username, role, clinic):
-    return StaffMemberFactory(
+    """A staff member with a confirmed TOTP device (``user.totpdevice_set``)."""
+    member = StaffMemberFactory(
         user=UserFactory(username=username, first_name=username.title(), last_name="Staff"),
         role=role,
         clinics=[clinic],
     )
+    TOTPDeviceFactory(user=member.user)
+    return member
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from datetime import date
 import factory
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import Clinic, Role, StaffMember
 from patients.models import Patient, Sex
@@ -64,3 +65,14 @@ class PatientFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"patient{n}@patients.example")
     mobile_phone = factory.Sequence(lambda n: f"+4479111{n % 100000:05d}")
     referral_reason = "Left calf pain on walking"
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator; ``tests.otp.current_token(device)`` gives a code."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "authenticator"
+    confirmed = True

@@ -21,5 +21,6 @@ def render_panels(context, slot: str):
         if result is not None:
             template_name, panel_context = result
             parts.append(render_to_string(template_name, panel_context, request=request))
-    # Each part was rendered (and autoescaped) by its own template.
-    return mark_safe("".join(parts))
+    # Each part was rendered (and autoescaped) by its own template, so joining
+    # them is safe (bandit B308/B703 reviewed).
+    return mark_safe("".join(parts))  # nosec B308, B703

@@ -19,3 +19,43 @@ def test_seed_demo_loads_two_clinics_with_every_role_and_is_idempotent():
             Patient.objects.filter(clinic=clinic).values_list("referral_reason", flat=True)
         )
         assert any("Sciatica" in r for r in reasons) and any("PAD" in r for r in reasons)
+
+
+@pytest.mark.django_db
+def test_demo_staff_get_the_published_demo_totp_secret_only_in_development(settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("seed_demo")
+    assert not TOTPDevice.objects.exists()  # production settings: no known secret
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    devices = TOTPDevice.objects.filter(confirmed=True, key=settings.OTP_DEMO_SECRET_HEX)
+    assert devices.count() == StaffMember.objects.count() + 1  # and the superuser
+
+
+def test_the_demo_code_command_refuses_production(settings, capsys):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("demo_otp_code")
+    settings.DEBUG = True
+    call_command("demo_otp_code")
+    out = capsys.readouterr().out
+    assert out[:6].isdigit() and "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" in out
+
+
+@pytest.mark.django_db
+def test_a_demo_login_works_end_to_end_with_the_demo_code(client, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from clinic.demo_data import DEMO_PASSWORD
+    from tests.otp import current_token
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.post("/accounts/login/", {"username": "clinician", "password": DEMO_PASSWORD})
+    device = TOTPDevice.objects.get(user__username="clinician")
+    response = client.post("/accounts/2fa/", {"token": current_token(device)})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200

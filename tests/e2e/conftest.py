@@ -81,7 +81,19 @@ def screenshot():
 
 
 def staff_login(page, username: str, password: str) -> None:
+    """Log in through the form, then pass the second factor with the current
+    code of the user's confirmed TOTP device (every staff persona has one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.otp import current_token
+
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    if "/accounts/2fa/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Code").fill(current_token(device))
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()

@@ -313,8 +313,10 @@ def test_the_dashboard_shows_my_caseload_and_recently_seen(
 @pytest.mark.django_db
 def test_staff_see_times_in_their_clinics_time_zone(client, colleague, other_patient_record):
     from tests.factories import PASSWORD
+    from tests.otp import pass_second_factor
 
     client.post(reverse("login"), {"username": "colleague", "password": PASSWORD})
+    pass_second_factor(client, colleague)
     body = client.get(reverse("patients:detail", args=[other_patient_record.pk])).content.decode()
     local = timezone.localtime(
         other_patient_record.created_at,

@@ -7,12 +7,22 @@ and by name plus date of birth), so `make run` calls it every time.
 import random
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clinic.demo_data import CITIES, CLINICS, CONDITIONS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES
+from clinic.demo_data import (
+    CITIES,
+    CLINICS,
+    CONDITIONS,
+    DEMO_PASSWORD,
+    FIRST_NAMES,
+    LAST_NAMES,
+    demo_totp_device,
+    demo_usernames,
+)
 from clinic.models import Clinic, Role, StaffMember
 from patients.models import Patient, ReferralSource, Sex, Status
 from patients.services import patient_create
@@ -65,6 +75,12 @@ class Command(BaseCommand):
                 if role == Role.CLINICIAN:
                     clinicians.append(member)
             created_patients += self._patients(rng, clinic, clinicians, admin)
+        if settings.DEBUG:
+            # Development only: a TOTP device with the published demo secret, so
+            # that `make run` logins work (codes: `manage.py demo_otp_code`).
+            staff = User.objects.filter(username__in=demo_usernames() | {"admin"})
+            for user in staff:
+                demo_totp_device(user)
         self.stdout.write(f"Demo data ready ({created_patients} new patients).")
         call_command("load_exercise_library", stdout=self.stdout)
 

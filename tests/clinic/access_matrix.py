@@ -1,0 +1,28 @@
+"""Access-matrix entries for the account-security and audit-export pages."""
+
+STAFF = ("reception", "clinician", "colleague", "clinic_admin")
+EVERYONE = ("anonymous", "patient", *STAFF)
+
+STAFF_MATRIX = {
+    # Patients have no second factor: the page sends them on.
+    "otp-verify": (None, {"anonymous": 302, "patient": 302, **dict.fromkeys(STAFF, 200)}),
+    # Every staff persona already has a confirmed device: on to verification.
+    "otp-enrol": (None, dict.fromkeys(EVERYONE, 302)),
+    "otp-recovery-codes": (None, {"anonymous": 302, "patient": 302, **dict.fromkeys(STAFF, 200)}),
+    "password_reset": (None, dict.fromkeys(EVERYONE, 200)),
+    "password_reset_done": (None, dict.fromkeys(EVERYONE, 200)),
+    # A made-up link: the "invalid link" page, for everyone.
+    "password_reset_confirm": (lambda ctx: ["MQ", "bad-token"], dict.fromkeys(EVERYONE, 200)),
+    "password_reset_complete": (None, dict.fromkeys(EVERYONE, 200)),
+    "audit-export": (
+        None,
+        {
+            "anonymous": 302,
+            "patient": 403,
+            "reception": 403,
+            "clinician": 403,
+            "colleague": 403,
+            "clinic_admin": 200,
+        },
+    ),
+}
