@@ -879,3 +879,221 @@ class Prescription(models.Model):
             for f in self._meta.concrete_fields
             if f.name not in {"id", "version"}
         }
+
+
+# --- Home activity: what the patient did, reminder preferences, clinician alerts ---
+# Shared by the reminders/adherence work (issue 5) and the portal (issue 6).
+
+
+class SessionOutcome(models.TextChoices):
+    DONE = "done", "Done"
+    PARTIAL = "partial", "Partly done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class SkipReason(models.TextChoices):
+    PAIN = "pain", "Pain"
+    FORGOT = "forgot", "Forgot"
+    NO_TIME = "no_time", "No time"
+    UNCLEAR = "unclear", "Not sure how to do it"
+    NO_EQUIPMENT = "no_equipment", "No equipment"
+    OTHER = "other", "Other"
+
+
+class Difficulty(models.IntegerChoices):
+    TOO_EASY = 1, "Too easy"
+    EASY = 2, "Easy"
+    ABOUT_RIGHT = 3, "About right"
+    HARD = 4, "Hard"
+    TOO_HARD = 5, "Too hard"
+
+
+class SessionLogQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> SessionLogQuerySet:
+        return self.filter(patient=patient)
+
+    def completed(self) -> SessionLogQuerySet:
+        return self.filter(outcome__in=[SessionOutcome.DONE, SessionOutcome.PARTIAL])
+
+
+class SessionLog(models.Model):
+    """One prescribed exercise in one session (sitting) of one patient-local day,
+    as the patient logged it. It points at the programme version the patient
+    did, so a later edit of the programme never changes what was logged."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="session_logs")
+    version = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT, related_name="logs")
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="logs")
+    performed_on = models.DateField(help_text="The patient's local date.")
+    session_number = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(SESSIONS_PER_DAY_MAX)]
+    )
+    outcome = models.CharField(max_length=10, choices=SessionOutcome.choices)
+    skip_reason = models.CharField(
+        max_length=20, choices=SkipReason.choices, blank=True, default=""
+    )
+    sets_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_s_done = models.PositiveIntegerField(null=True, blank=True)
+    duration_min_done = models.PositiveIntegerField(null=True, blank=True)
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(choices=Difficulty.choices, null=True, blank=True)
+    logged_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_on", "session_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prescription", "performed_on", "session_number"],
+                name="sessionlog_one_per_exercise_session_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_during__isnull=True) | Q(pain_during__lte=10),
+                name="sessionlog_pain_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=SessionOutcome.SKIPPED, skip_reason__gt="")
+                | (~Q(outcome=SessionOutcome.SKIPPED) & Q(skip_reason="")),
+                name="sessionlog_skip_reason_iff_skipped",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "performed_on"], name="sessionlog_patient_day"),
+            models.Index(fields=["version", "performed_on"], name="sessionlog_version_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.performed_on} session {self.session_number}: {self.get_outcome_display()}"
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message (SMS)"
+
+
+def default_reminder_times() -> list[str]:
+    return ["08:00"]
+
+
+class ReminderPreference(models.Model):
+    """When and how a patient wants exercise reminders (times are local to the
+    patient's IANA time zone, ``Patient.time_zone``). Reminders go out only with
+    the patient's recorded consent (``Patient.consent_reminders``)."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    enabled = models.BooleanField(default=True)
+    channel = models.CharField(
+        max_length=10, choices=ReminderChannel.choices, default=ReminderChannel.EMAIL
+    )
+    local_times = models.JSONField(
+        default=default_reminder_times, help_text='Local times as "HH:MM", e.g. ["08:00", "18:30"].'
+    )
+    days_of_week = models.PositiveSmallIntegerField(
+        default=EVERY_DAY, help_text="Bit mask, Monday = 1 ... Sunday = 64 (as prescriptions)."
+    )
+    quiet_start = models.TimeField(null=True, blank=True)
+    quiet_end = models.TimeField(null=True, blank=True)
+    paused_until = models.DateField(
+        null=True, blank=True, help_text="No reminders up to and including this local date."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Reminders for {self.patient_id}"
+
+
+class AlertKind(models.TextChoices):
+    RED_FLAG_REPORTED = "red_flag_reported", "Red-flag symptoms reported by the patient"
+    LOW_ADHERENCE = "low_adherence", "Adherence below threshold (7 days)"
+    NO_LOGS = "no_logs", "No exercise logged recently"
+    PAIN_HIGH = "pain_high", "Pain 7 or more, or 2 points above baseline"
+    OUTCOME_WORSE = "outcome_worse", "Outcome score worse by its MCID"
+    REMINDER_FAILED = "reminder_failed", "Reminder could not be delivered"
+
+
+class AlertUrgency(models.IntegerChoices):
+    # Lower sorts first on the dashboard.
+    URGENT = 1, "Urgent"
+    SOON = 2, "Soon"
+    ROUTINE = 3, "Routine"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVED = "resolved", "Resolved"
+
+
+OPEN_ALERT_STATUSES = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
+
+
+class AlertQuerySet(models.QuerySet):
+    def for_user(self, user) -> AlertQuerySet:
+        """Alerts about patients the user may see clinically (not reception)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None or not member.sees_clinical_content:
+            return self.none()
+        return self.filter(patient__clinic_id__in=member.clinic_ids)
+
+    def unresolved(self) -> AlertQuerySet:
+        return self.filter(status__in=OPEN_ALERT_STATUSES)
+
+
+class Alert(models.Model):
+    """Something a clinician should look at. At most one unresolved alert per
+    kind and patient (a partial unique constraint), so raising is idempotent."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    urgency = models.PositiveSmallIntegerField(choices=AlertUrgency.choices)
+    status = models.CharField(max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    summary = models.CharField(max_length=300, help_text="For clinicians; never emailed.")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution_note = models.CharField(max_length=300, blank=True, default="")
+
+    objects = AlertQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["urgency", "-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_one_unresolved_per_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["urgency", "-raised_at"],
+                condition=Q(status__in=["open", "acknowledged"]),
+                name="alert_unresolved_by_urgency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
