@@ -6,4 +6,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Exercise programmes"
 
     def ready(self):
-        from programmes import panels  # noqa: F401  (registers panel and timeline providers)
+        from programmes import (
+            panels,  # noqa: F401  (registers panel and timeline providers)
+            privacy,  # noqa: F401  (subject access and erasure)
+        )
