@@ -206,6 +206,5 @@ def _audit(assessment: Assessment, by) -> None:
         action=AuditAction.PATIENT_CHANGE,
         actor=by,
         obj=assessment,
-        patient_id=assessment.patient_id,
-        clinic_id=assessment.patient.clinic_id,
+        patient=assessment.patient,
     )

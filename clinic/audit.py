@@ -22,9 +22,13 @@ def audit_record(
     actor=None,
     username: str = "",
     obj=None,
+    patient=None,
     patient_id=None,
     clinic_id=None,
 ) -> AuditEvent:
+    """Write one event. ``patient`` fills the patient and clinic ids."""
+    if patient is not None:
+        patient_id, clinic_id = patient.pk, patient.clinic_id
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if actor is not None and not username:

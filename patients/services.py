@@ -52,8 +52,7 @@ def patient_create(
         request=request,
         actor=by,
         obj=patient,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
     return patient
 
@@ -69,8 +68,7 @@ def patient_update(
         request=request,
         actor=by,
         obj=patient,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
     return patient
 
@@ -80,8 +78,7 @@ def patient_record_viewed(*, patient: Patient, request: HttpRequest) -> None:
         action=AuditAction.PATIENT_VIEW,
         request=request,
         obj=patient,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
 
 
@@ -112,8 +109,7 @@ def invitation_send(*, patient: Patient, by, request: HttpRequest) -> PortalInvi
             request=request,
             actor=by,
             obj=invitation,
-            patient_id=patient.pk,
-            clinic_id=patient.clinic_id,
+            patient=patient,
         )
     link = request.build_absolute_uri(
         reverse("portal:accept-invitation", args=[invitation_token(invitation.pk)])
@@ -172,8 +168,7 @@ def invitation_accept(*, invitation: PortalInvitation, password: str, request: H
         request=request,
         actor=user,
         obj=locked,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
     return user
 
@@ -192,8 +187,7 @@ def patient_subject_access_export(*, patient: Patient, request: HttpRequest) -> 
         action=AuditAction.EXPORT,
         request=request,
         obj=patient,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
     return data
 
@@ -222,8 +216,7 @@ def erasure_request_create(
         request=request,
         actor=by,
         obj=erasure,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
     return erasure
 
@@ -279,8 +272,7 @@ def erasure_request_execute(
             request=request,
             actor=by,
             obj=erasure_request,
-            patient_id=patient.pk,
-            clinic_id=patient.clinic_id,
+            patient=patient,
         )
         raise ErasureRefusedError(problem)
     return _erase(erasure_request=erasure_request, by=by, request=request, today=today)
@@ -332,7 +324,6 @@ def _erase(*, erasure_request: ErasureRequest, by, request, today) -> ErasureReq
         request=request,
         actor=by,
         obj=erasure,
-        patient_id=patient.pk,
-        clinic_id=patient.clinic_id,
+        patient=patient,
     )
     return erasure

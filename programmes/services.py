@@ -68,8 +68,7 @@ def _audit(action: str, *, plan: TreatmentPlan, by, request: HttpRequest | None)
         request=request,
         actor=by,
         obj=plan,
-        patient_id=plan.patient_id,
-        clinic_id=plan.patient.clinic_id,
+        patient=plan.patient,
     )
 
 

@@ -15,21 +15,15 @@ from django.urls import reverse
 
 from clinic.audit import audit_record
 from clinic.models import AuditAction, AuditEvent
-from tests.urlmatrix import iter_url_patterns, load_app_matrices
+from tests.urlmatrix import (
+    ADMIN_ONLY,
+    ALL_STAFF,
+    PERSONAS,
+    iter_url_patterns,
+    load_app_matrices,
+)
+from tests.urlmatrix import OWN_CLINIC as OWN_PATIENT
 
-PERSONAS = ["anonymous", "patient", "reception", "clinician", "colleague", "clinic_admin"]
-
-ALL_STAFF = {"reception": 200, "clinician": 200, "colleague": 200, "clinic_admin": 200}
-LOGIN_FIRST = {"anonymous": 302, "patient": 403}
-# A page about one of our clinic's patients: a colleague elsewhere gets 404.
-OWN_PATIENT = {**LOGIN_FIRST, **ALL_STAFF, "colleague": 404}
-ADMIN_ONLY = {
-    **LOGIN_FIRST,
-    "reception": 403,
-    "clinician": 403,
-    "colleague": 403,
-    "clinic_admin": 200,
-}
 EVERYONE = dict.fromkeys(PERSONAS, 200)
 
 
@@ -39,14 +33,14 @@ def _patient(ctx):
 
 # name -> (args builder or None, expected status per persona)
 STAFF_MATRIX = {
-    "dashboard": (None, {**LOGIN_FIRST, **ALL_STAFF}),
+    "dashboard": (None, ALL_STAFF),
     "healthz": (None, EVERYONE),
     "login": (None, {"anonymous": 200, **dict.fromkeys(PERSONAS[1:], 302)}),
     # GET is refused: logging out is a POST (CSRF-protected).
     "logout": (None, dict.fromkeys(PERSONAS, 405)),
     "audit-log": (None, ADMIN_ONLY),
-    "patients:list": (None, {**LOGIN_FIRST, **ALL_STAFF}),
-    "patients:create": (None, {**LOGIN_FIRST, **ALL_STAFF}),
+    "patients:list": (None, ALL_STAFF),
+    "patients:create": (None, ALL_STAFF),
     "patients:detail": (_patient, OWN_PATIENT),
     "patients:edit": (_patient, OWN_PATIENT),
     # POST only: a GET is 405 once the role and scope checks pass.

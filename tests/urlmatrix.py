@@ -9,6 +9,30 @@ from types import ModuleType
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+# Expected status per persona, shared by the app matrices.
+PERSONAS = ("anonymous", "patient", "reception", "clinician", "colleague", "clinic_admin")
+LOGIN_FIRST = {"anonymous": 302, "patient": 403}
+ALL_STAFF = {
+    **LOGIN_FIRST,
+    "reception": 200,
+    "clinician": 200,
+    "colleague": 200,
+    "clinic_admin": 200,
+}
+# About our clinic's objects: a colleague at another clinic gets 404.
+OWN_CLINIC = {**ALL_STAFF, "colleague": 404}
+ADMIN_ONLY = {
+    **LOGIN_FIRST,
+    "reception": 403,
+    "clinician": 403,
+    "colleague": 403,
+    "clinic_admin": 200,
+}
+# Clinical content: reception 403, a colleague elsewhere 404.
+CLINICAL = {**OWN_CLINIC, "reception": 403}
+# POST-only endpoints: a GET after the role and scope checks is 405.
+CLINICAL_POST = {**CLINICAL, "clinician": 405, "clinic_admin": 405}
+
 
 def iter_url_patterns(
     patterns=None, prefix: str = "", namespace: str | None = None

@@ -6,18 +6,7 @@ from datetime import date
 
 from assessments import services
 from assessments.models import ResolutionKind
-
-LOGIN_FIRST = {"anonymous": 302, "patient": 403}
-# Clinical content: reception 403, a colleague at another clinic 404.
-CLINICAL = {
-    **LOGIN_FIRST,
-    "reception": 403,
-    "clinician": 200,
-    "colleague": 404,
-    "clinic_admin": 200,
-}
-# POST-only endpoints answer GET with 405 once the role and scope checks pass.
-CLINICAL_POST = {**CLINICAL, "clinician": 405, "clinic_admin": 405}
+from tests.urlmatrix import CLINICAL, CLINICAL_POST
 
 
 def _patient(ctx):

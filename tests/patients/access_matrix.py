@@ -2,15 +2,7 @@
 
 from datetime import date
 
-LOGIN_FIRST = {"anonymous": 302, "patient": 403}
-# Clinical roles of our clinic; reception 403, a colleague elsewhere 404.
-CLINICAL_OWN = {
-    **LOGIN_FIRST,
-    "reception": 403,
-    "clinician": 200,
-    "colleague": 404,
-    "clinic_admin": 200,
-}
+from tests.urlmatrix import CLINICAL
 
 
 def _patient(ctx):
@@ -22,10 +14,10 @@ def _erasure(ctx):
 
 
 STAFF_MATRIX = {
-    "patients:subject-access": (_patient, CLINICAL_OWN),
-    "patients:subject-access-json": (_patient, CLINICAL_OWN),
-    "patients:erasure": (_patient, CLINICAL_OWN),
-    "patients:erasure-detail": (_erasure, CLINICAL_OWN),
+    "patients:subject-access": (_patient, CLINICAL),
+    "patients:subject-access-json": (_patient, CLINICAL),
+    "patients:erasure": (_patient, CLINICAL),
+    "patients:erasure-detail": (_erasure, CLINICAL),
 }
 
 

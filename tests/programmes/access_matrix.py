@@ -12,34 +12,7 @@ from programmes.models import (
     TemplatePhase,
 )
 from tests.programmes.helpers import ensure_library, make_plan
-
-LOGIN_FIRST = {"anonymous": 302, "patient": 403}
-ALL_STAFF = {
-    **LOGIN_FIRST,
-    "reception": 200,
-    "clinician": 200,
-    "colleague": 200,
-    "clinic_admin": 200,
-}
-# A clinic's own exercise: a colleague at another clinic does not see it.
-OWN_CLINIC = {**ALL_STAFF, "colleague": 404}
-ADMIN_ONLY = {
-    **LOGIN_FIRST,
-    "reception": 403,
-    "clinician": 403,
-    "colleague": 403,
-    "clinic_admin": 200,
-}
-# Plans are clinical content: reception 403, a colleague elsewhere 404.
-CLINICAL = {
-    **LOGIN_FIRST,
-    "reception": 403,
-    "clinician": 200,
-    "colleague": 404,
-    "clinic_admin": 200,
-}
-# POST-only actions: a GET after the role and scope checks is 405.
-CLINICAL_POST = {**CLINICAL, "clinician": 405, "clinic_admin": 405}
+from tests.urlmatrix import ADMIN_ONLY, ALL_STAFF, CLINICAL, CLINICAL_POST, OWN_CLINIC
 
 
 def _plan(ctx):
