@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import models
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,7 +20,6 @@ class ClinicAdmin(ScopedHistoryAdmin):
     list_display = ["name", "time_zone", "retention_years", "email", "phone"]
     search_fields = ["name", "email"]
     list_filter = ["time_zone"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(StaffMember)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.models import Clinic, StaffMember
@@ -21,6 +22,7 @@ def _clinic_admin_member(request) -> StaffMember | None:
 class ClinicScopedAdmin(admin.ModelAdmin):
     clinic_lookup = "clinic"  # path from the model to its clinic
     show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     clinic_admin_can_add = True
     clinic_admin_can_delete = False
 

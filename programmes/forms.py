@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.text import slugify
 
 from assessments.models import Assessment
@@ -65,11 +66,19 @@ class ExerciseFilterForm(forms.Form):
         return exercises
 
 
+def https_url_fields(model_field, **kwargs):
+    """Links typed without a scheme are read as https (Django 6's default)."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class ExerciseForm(forms.ModelForm):
     """A clinic's own exercise (clinic admins); shipped ones are not editable."""
 
     class Meta:
         model = Exercise
+        formfield_callback = https_url_fields
         fields = [
             "clinic",
             "name",
