@@ -117,6 +117,7 @@ def _steps() -> list[tuple[str, Step]]:
         ("staff members", t.staff_members),
         ("staff clinic links", t.staff_clinic_links),
         ("patients", t.patients),
+        ("patient history", t.patient_history),
         ("record numbers issued", t.clinic_record_counters),
         ("portal users", t.portal_users),
         ("assessments", t.assessments),

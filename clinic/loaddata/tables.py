@@ -202,6 +202,7 @@ def staff_users(ctx: LoadContext) -> int:
         {
             "username": "'ld-c' || c || '-' || r.role || r.k",
             "password": "'!load-data'",
+            "is_staff": "r.role = 'clinic_admin'",  # clinic admins use the Django admin
             "first_name": _choose(ctx, ("sfn", "c", "r.role", "r.k"), FIRST_NAMES),
             "last_name": _choose(ctx, ("sln", "c", "r.role", "r.k"), LAST_NAMES),
             "email": "'ld-c' || c || '-' || r.role || r.k || '@example.test'",
@@ -290,6 +291,18 @@ def patients(ctx: LoadContext) -> int:
         f" FROM generate_series(0, {ctx.total_patients - 1}) n) s"
         f" JOIN ld_staff st ON st.clinic_idx = mod(s.n, {c}) AND st.role = 'clinician'"
         f" AND st.k = mod(s.n / {c}, 4)",
+    )
+
+
+def patient_history(ctx: LoadContext) -> int:
+    """The "created" history row each record gets when made in the app."""
+    values = {f.attname: f"p.{f.column}" for f in Patient._meta.concrete_fields}
+    values.update(history_date="p.created_at", history_type="'+'", history_user_id="st.user_id")
+    return insert_select(
+        ctx,
+        Patient.history.model,
+        values,
+        f"FROM {_table(Patient)} p JOIN ld_staff st ON st.staff_id = p.assigned_clinician_id",
     )
 
 
