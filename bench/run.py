@@ -40,6 +40,7 @@ PYTHON = sys.executable
 DOCS = ROOT / "docs"
 RESULTS_MD = DOCS / "benchmarks.md"
 BASELINE_JSON = DOCS / "benchmarks-baseline.json"
+GENERATION_LOG = ROOT / "var" / "bench-generation.txt"  # for BENCH_REUSE_DB runs
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
 LOG_DAYS = int(os.environ.get("BENCH_LOG_DAYS", "90"))
@@ -129,7 +130,7 @@ def psql(sql: str) -> None:
 def prepare_database(env: dict) -> list[str]:
     if REUSE_DB:
         log(f"reusing database {DB_NAME}")
-        return []
+        return GENERATION_LOG.read_text().splitlines() if GENERATION_LOG.exists() else []
     log(f"creating database {DB_NAME}")
     psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
     psql(f"CREATE DATABASE {DB_NAME}")
@@ -148,6 +149,8 @@ def prepare_database(env: dict) -> list[str]:
         text=True,
     ).stdout
     print(out, flush=True)
+    GENERATION_LOG.parent.mkdir(exist_ok=True)
+    GENERATION_LOG.write_text(out)
     return out.splitlines()
 
 
