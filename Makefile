@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian's Chromium for the browser tests; installed when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format migrations-check security chromium demo clean
+.PHONY: run test lint format migrations-check security chromium demo clean bench wrk
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,20 @@ security: $(VENV)/.installed-dev
 # The whole suite on PostgreSQL and Redis, browser tests included.
 test: $(VENV)/.installed-dev chromium lint migrations-check security
 	$(BIN)/python -m pytest
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
+# The clinic-chain benchmark (issue 8; not part of `make test`): generates
+# BENCH_PATIENTS (default 100000) in the database clinic_bench, serves it with
+# gunicorn and production settings on loopback, measures the pages with wrk and
+# writes docs/benchmarks.md. See bench/run.py for the knobs.
+bench: $(VENV)/.installed-dev wrk
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 test-artifacts

@@ -47,6 +47,10 @@ def record_changes(*, patient, viewer, limit: int) -> list[TimelineEntry]:
     )
     hidden = set() if viewer is None or viewer.sees_clinical_content else set(CLINICAL_FIELDS)
     entries = []
+    # zip(strict=True) below needs at least one row: records loaded in bulk
+    # (or before history was kept) have none.
+    if not records:
+        return entries
     for newer, older in zip(records, [*records[1:], None], strict=True):
         who = newer.history_user.get_full_name() if newer.history_user else "system"
         if newer.history_type == "+":

@@ -1,0 +1,442 @@
+"""`make bench`: the clinic-chain benchmark (issue 8). Not part of `make test`.
+
+1. Creates the database BENCH_DB (default clinic_bench; dropped first) and
+   fills it with `generate_load_data --patients BENCH_PATIENTS`.
+2. Starts gunicorn with the production settings on 127.0.0.1 (a free port).
+3. Logs the users in by writing sessions straight into the session store (the
+   staff second factor marked as passed, as tests/otp.py does).
+4. Measures each page of PAGES with wrk for BENCH_SECONDS at BENCH_CONNECTIONS
+   connections: throughput and p50/p95/p99 latency, each page also as a share
+   of a trivial Django view's throughput measured on the same server.
+5. Reads the peak resident memory of each gunicorn worker (VmHWM).
+6. Writes docs/benchmarks.md, and compares with docs/benchmarks-baseline.json
+   (written when missing or with BENCH_SAVE_BASELINE=1).
+
+Environment: BENCH_PATIENTS (100000), BENCH_LOG_DAYS (90), BENCH_SECONDS (10),
+BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH_WORKERS (cores + 1),
+BENCH_DB (clinic_bench), BENCH_REUSE_DB=1 (keep a database generated before),
+DATABASE_HOST_URL (postgres://postgres@127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DOCS = ROOT / "docs"
+RESULTS_MD = DOCS / "benchmarks.md"
+BASELINE_JSON = DOCS / "benchmarks-baseline.json"
+GENERATION_LOG = ROOT / "var" / "bench-generation.txt"  # for BENCH_REUSE_DB runs
+
+PATIENTS = int(os.environ.get("BENCH_PATIENTS", "100000"))
+LOG_DAYS = int(os.environ.get("BENCH_LOG_DAYS", "90"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
+DB_NAME = os.environ.get("BENCH_DB", "clinic_bench")
+DB_HOST_URL = os.environ.get("DATABASE_HOST_URL", "postgres://postgres@127.0.0.1:5432")
+REUSE_DB = os.environ.get("BENCH_REUSE_DB") == "1"
+
+# Targets of issue 8.
+TARGET_P95_MS = 150
+TARGET_RATIO = 0.40
+TARGET_RSS_MB = 150
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    user: str  # a key of the sessions made by make_sessions(); "" for none
+    path: str  # may name {patient}, {plan}, {assessment}
+
+
+TRIVIAL = Page("trivial view (healthz, no session)", "", "/healthz")
+# The pages measured, in order. Add a page with one line (issue 5 and 6 pages:
+# the alert list, portal Progress, ...).
+PAGES = [
+    Page("dashboard (clinician, caseload)", "clinician", "/"),
+    Page("patient list (clinician)", "clinician", "/patients/"),
+    Page("patient search by name (reception)", "reception", "/patients/?q={search}"),
+    Page("patient search by record number", "reception", "/patients/?q={record_number}"),
+    Page("patient page", "clinician", "/patients/{patient}/"),
+    Page("plan page", "clinician", "/programmes/plans/{plan}/"),
+    Page("assessment page", "clinician", "/patients/{patient}/assessments/{assessment}/"),
+    Page("audit log (clinic admin)", "clinic_admin", "/audit/"),
+    Page("admin: patients (clinic admin)", "clinic_admin", "/admin/patients/patient/"),
+    Page("admin: audit events (clinic admin)", "clinic_admin", "/admin/clinic/auditevent/"),
+    Page("portal Today (patient)", "patient", "/portal/"),
+]
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d,'
+    .. ' "errors": %d, "non_2xx_3xx": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), errors, summary.errors.status))
+end
+"""
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(port: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="clinic.settings",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY", "bench-only-secret-" + "k" * 40),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=f"{DB_HOST_URL}/{DB_NAME}",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def run(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, **kwargs)  # noqa: S603
+
+
+def psql(sql: str) -> None:
+    run(["psql", f"{DB_HOST_URL}/postgres", "-qc", sql], dict(os.environ))
+
+
+def prepare_database(env: dict) -> list[str]:
+    if REUSE_DB:
+        log(f"reusing database {DB_NAME}")
+        return GENERATION_LOG.read_text().splitlines() if GENERATION_LOG.exists() else []
+    log(f"creating database {DB_NAME}")
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    psql(f"CREATE DATABASE {DB_NAME}")
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    log(f"generating {PATIENTS:,} active patients ({LOG_DAYS} days of logs)")
+    out = run(
+        [
+            PYTHON,
+            "manage.py",
+            "generate_load_data",
+            f"--patients={PATIENTS}",
+            f"--log-days={LOG_DAYS}",
+        ],
+        env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    print(out, flush=True)
+    # A live database is vacuumed: hint bits set and visibility maps built,
+    # so the first minutes of the run do not pay for the bulk load.
+    log("VACUUM ANALYZE")
+    run(["psql", f"{DB_HOST_URL}/{DB_NAME}", "-qc", "VACUUM ANALYZE"], dict(os.environ))
+    GENERATION_LOG.parent.mkdir(exist_ok=True)
+    GENERATION_LOG.write_text(out)
+    return out.splitlines()
+
+
+def make_sessions(env: dict) -> dict:
+    """Session cookies and URL parameters, made in a child process with the
+    production settings (the session store and keys the server uses)."""
+    code = r"""
+import json, time, django
+django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.utils.module_loading import import_string
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from clinic.models import Role, StaffMember
+from clinic.security import SESSION_SEEN_KEY, SESSION_STARTED_KEY
+from patients.models import Patient
+from programmes.models import TreatmentPlan
+from assessments.models import Assessment
+store = import_string(settings.SESSION_ENGINE + ".SessionStore")
+
+def session_for(user, staff):
+    s = store()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    now = int(time.time())
+    s[SESSION_STARTED_KEY] = now
+    s[SESSION_SEEN_KEY] = now
+    if staff:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+        s[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    s.create()
+    return s.session_key
+
+def member(role):
+    return StaffMember.objects.filter(role=role).select_related("user").order_by("id").first()
+
+clinician = member(Role.CLINICIAN)
+patient = (Patient.objects.filter(assigned_clinician=clinician, status="active", consent_portal=True)
+           .order_by("record_number").first())
+plan = TreatmentPlan.objects.get(patient=patient, status="active")
+assessment = Assessment.objects.filter(patient=patient).order_by("assessed_on").first()
+print(json.dumps({
+    "cookies": {
+        "clinician": session_for(clinician.user, True),
+        "reception": session_for(member(Role.RECEPTION).user, True),
+        "clinic_admin": session_for(member(Role.CLINIC_ADMIN).user, True),
+        "patient": session_for(patient.user, False),
+    },
+    "params": {"patient": str(patient.pk), "plan": str(plan.pk), "assessment": str(assessment.pk),
+               "search": patient.last_name[:3], "record_number": patient.record_number},
+}))
+"""
+    out = run([PYTHON, "-c", code], env, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    args = [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "clinic.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={WORKERS}",
+        "--log-level=warning",
+    ]
+    log(f"starting gunicorn ({WORKERS} sync workers) on 127.0.0.1:{port}")
+    server = subprocess.Popen(args, env=env, cwd=ROOT)  # noqa: S603
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer on /healthz")
+
+
+def worker_pids(master: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def check_page(url: str, cookie: str) -> None:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        response = opener.open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{url} answered {error.code}; the benchmark needs 200") from error
+    if response.status != 200:
+        raise SystemExit(f"{url} answered {response.status}; the benchmark needs 200")
+
+
+def wrk(url: str, cookie: str, seconds: int, script: str) -> dict:
+    args = ["wrk", f"-c{CONNECTIONS}", "-t2", f"-d{seconds}s", "--timeout=10s", "-s", script]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(  # noqa: S603
+        [*args, url], capture_output=True, text=True, check=True
+    ).stdout
+    data = json.loads(re.search(r"WRKJSON (\{.*\})", out).group(1))
+    seconds_run = data["duration_us"] / 1e6
+    return {
+        "rps": data["requests"] / seconds_run,
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "requests": data["requests"],
+        "errors": data["errors"] + data["non_2xx_3xx"],
+    }
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    pg = subprocess.run(  # noqa: S603
+        ["psql", f"{DB_HOST_URL}/{DB_NAME}", "-tAc", "SHOW server_version"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "postgresql": pg,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def table_sizes() -> dict:
+    sql = (
+        "SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r' AND relname IN ("
+        "'patients_patient', 'clinic_auditevent', 'programmes_sessionlog', "
+        "'programmes_prescription', 'assessments_assessment', 'assessments_outcomeresponse', "
+        "'programmes_treatmentplan', 'programmes_alert', 'programmes_reminderpreference') "
+        "ORDER BY 1"
+    )
+    out = subprocess.run(  # noqa: S603
+        ["psql", f"{DB_HOST_URL}/{DB_NAME}", "-tAF,", "-c", sql],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {name: int(n) for name, n in (line.split(",") for line in out.split())}
+
+
+def compare(name: str, result: dict, baseline: dict) -> str:
+    before = baseline.get("pages", {}).get(name)
+    if not before:
+        return "new"
+    change = (result["rps"] - before["rps"]) / before["rps"] * 100 if before["rps"] else 0
+    p95 = result["p95_ms"] - before["p95_ms"]
+    verdict = "faster" if change > 10 else "slower" if change < -10 else "same"
+    return f"{verdict} ({change:+.0f} % req/s, p95 {p95:+.0f} ms)"
+
+
+def write_report(results: dict, trivial: dict, rss: list[float], info: dict, gen: list[str]):
+    baseline = json.loads(BASELINE_JSON.read_text()) if BASELINE_JSON.exists() else {}
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py); do not edit by hand. Targets (issue 8): p95 "
+        f"under {TARGET_P95_MS} ms at {CONNECTIONS} concurrent connections, at least "
+        f"{TARGET_RATIO:.0%} of the trivial view's throughput, web worker under "
+        f"{TARGET_RSS_MB} MB resident.",
+        "",
+        f"- Run: {info['run_at']}, {SECONDS} s per page after {WARMUP} s warm-up, "
+        f"{CONNECTIONS} connections (wrk), gunicorn {WORKERS} sync workers, production settings.",
+        f"- Machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, "
+        f"PostgreSQL {info['postgresql']}, Python {info['python']}, Linux {info['kernel']}; "
+        "app, database and load tool share it.",
+        f"- Data: {info['patients']:,} active patients, {info['log_days']} days of session logs. "
+        "Rows: " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()) + ".",
+        f"- Trivial view: {trivial['rps']:.0f} req/s, p95 {trivial['p95_ms']:.1f} ms.",
+        f"- Peak RSS per web worker (VmHWM): {', '.join(f'{r:.0f}' for r in rss)} MB "
+        f"(target < {TARGET_RSS_MB}: {'met' if max(rss) < TARGET_RSS_MB else 'MISSED'}).",
+        "",
+        "| Page | req/s | of trivial | p50 ms | p95 ms | p99 ms | errors | targets | vs baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for name, r in results.items():
+        met = r["p95_ms"] < TARGET_P95_MS and r["ratio"] >= TARGET_RATIO and not r["errors"]
+        lines.append(
+            f"| {name} | {r['rps']:.0f} | {r['ratio']:.0%} | {r['p50_ms']:.0f} | "
+            f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']} | "
+            f"{'met' if met else 'MISSED'} | {compare(name, r, baseline)} |"
+        )
+    if gen:
+        lines += ["", "Data generation (rows per second per table):", "", "```", *gen, "```"]
+    lines += [
+        "",
+        "Baseline: docs/benchmarks-baseline.json "
+        + (f"(from {baseline.get('run_at')})." if baseline else "(written by this run)."),
+        "",
+    ]
+    RESULTS_MD.write_text("\n".join(lines))
+    log(f"wrote {RESULTS_MD.relative_to(ROOT)}")
+    if not baseline or os.environ.get("BENCH_SAVE_BASELINE") == "1":
+        BASELINE_JSON.write_text(
+            json.dumps(
+                {"run_at": info["run_at"], "machine": info, "trivial": trivial, "pages": results},
+                indent=2,
+            )
+            + "\n"
+        )
+        log(f"wrote {BASELINE_JSON.relative_to(ROOT)}")
+
+
+def main() -> None:
+    port = free_port()
+    env = server_env(port)
+    gen = prepare_database(env)
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    setup = make_sessions(env)
+    server = start_server(env, port)
+    base = f"http://127.0.0.1:{port}"
+    results: dict = {}
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(WRK_SCRIPT)
+            script = f.name
+        cookies = {k: f"sessionid={v}" for k, v in setup["cookies"].items()}
+        cookies[""] = ""
+        urls = [(page, base + page.path.format(**setup["params"])) for page in [TRIVIAL, *PAGES]]
+        for page, url in urls:
+            check_page(url, cookies[page.user])
+        for page, url in urls:
+            if WARMUP:
+                wrk(url, cookies[page.user], WARMUP, script)
+            result = wrk(url, cookies[page.user], SECONDS, script)
+            log(
+                f"{page.name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.0f} ms, "
+                f"p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
+                f"errors {result['errors']}"
+            )
+            results[page.name] = result
+        rss = [peak_rss_mb(pid) for pid in worker_pids(server.pid)]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        os.unlink(script)
+    trivial = results.pop(TRIVIAL.name)
+    for r in results.values():
+        r["ratio"] = r["rps"] / trivial["rps"]
+    info = machine() | {
+        "run_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "patients": PATIENTS,
+        "log_days": LOG_DAYS,
+        "tables": table_sizes(),
+    }
+    write_report(results, trivial, rss, info, gen)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Synthetic data at clinic-chain scale for the benchmark (issue 8).
+
+Each table is filled by one small step function, in the order of ``STEPS``;
+a step takes the ``LoadContext`` and returns how many rows it wrote. To add a
+table, write a step (in your app, e.g. ``programmes/loaddata.py``) and add one
+entry to ``STEPS`` after the tables it reads.
+
+The rows are made inside PostgreSQL (``INSERT ... SELECT`` over
+``generate_series`` and the rows of earlier steps): no row travels through
+Python, which is what makes millions of rows a matter of minutes on two cores.
+Every "random" choice is a hash of the seed and the row's key
+(``LoadContext.rnd``), so the same seed gives the same ids, names and numbers
+on every run, whatever the planner does (``random()`` would not).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
+
+
+@dataclass
+class LoadContext:
+    """What a step needs: the sizes, the seed and the cursor."""
+
+    active_patients: int
+    seed: int = 1
+    clinics: int = 0  # 0: one clinic per 500 active patients (200 for 100,000)
+    records_per_active: float = 5.0  # all records / active ones (500,000 for 100,000)
+    log_days: int = 90
+    today: date = field(default_factory=timezone.localdate)
+    cursor: object = None
+
+    def __post_init__(self):
+        if self.clinics <= 0:
+            self.clinics = max(1, round(self.active_patients / 500))
+        self.total_patients = max(
+            self.active_patients, round(self.active_patients * self.records_per_active)
+        )
+
+    # --- deterministic "randomness" in SQL -------------------------------
+    # A key is a tag and SQL expressions, e.g. ("dob", "p.id"): the value is a
+    # hash of the seed and "dob:<p.id>", so it is the same on every run.
+    def _key(self, tag: str, parts) -> str:
+        return " || ':' || ".join([f"'{int(self.seed)}:{tag}'", *(f"({p})" for p in parts)])
+
+    def rnd(self, tag: str, *parts: str) -> str:
+        """A SQL expression: a number in [0, 1) fixed by the seed and the key."""
+        return (
+            f"(('x' || substr(md5({self._key(tag, parts)}), 1, 8))::bit(32)::bigint / 4294967296.0)"
+        )
+
+    def pick(self, tag: str, *parts, n: int | None = None) -> str:
+        """A SQL expression: an integer in [0, n); ``n`` is the last argument."""
+        if n is None:
+            *parts, n = parts
+        return f"floor({self.rnd(tag, *parts)} * {int(n)})::int"
+
+    def uuid(self, tag: str, *parts: str) -> str:
+        """A SQL expression: a UUID fixed by the seed and the key."""
+        return f"md5('uuid:' || {self._key(tag, parts)})::uuid"
+
+    def execute(self, sql: str, params=None) -> int:
+        self.cursor.execute(sql, params or None)
+        return max(self.cursor.rowcount, 0)
+
+
+def insert_select(ctx: LoadContext, model, values: dict[str, str], from_sql: str, params=()) -> int:
+    """``INSERT INTO <model's table> SELECT ...``: ``values`` maps field names
+    (or attnames, e.g. ``patient_id``) to SQL expressions; every other column
+    gets the field's Python default (as a typed literal), ``now()`` for
+    auto_now fields, or NULL. A non-null field without a default must be given.
+    Do not use ``%`` in the SQL (use ``mod()``): parameters are interpolated."""
+    columns, exprs, defaults = [], [], []
+    given = dict(values)
+    for f in model._meta.concrete_fields:
+        expr = given.pop(f.name, None) or given.pop(f.attname, None)
+        if expr is None:
+            if f.primary_key and isinstance(f, AutoFieldMixin):
+                continue  # the sequence numbers it
+            if f.has_default() or (f.empty_strings_allowed and not f.null):
+                expr = f"%s::{f.cast_db_type(connection)}"
+                defaults.append(f.get_db_prep_save(f.get_default(), connection))
+            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                expr = "now()"
+            elif f.null:
+                continue
+            else:
+                raise ValueError(f"{model.__name__}.{f.name} needs a value")
+        columns.append(connection.ops.quote_name(f.column))
+        exprs.append(expr)
+    if given:
+        raise ValueError(f"{model.__name__} has no fields {sorted(given)}")
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(exprs)} {from_sql}"
+    )
+    return ctx.execute(sql, [*defaults, *params])
+
+
+Step = Callable[[LoadContext], int]
+
+
+def _steps() -> list[tuple[str, Step]]:
+    from clinic.loaddata import tables as t
+
+    # The ordered list of tables: (label, step). Add a table with one line here.
+    return [
+        ("clinics", t.clinics),
+        ("staff users", t.staff_users),
+        ("staff members", t.staff_members),
+        ("staff clinic links", t.staff_clinic_links),
+        ("patients", t.patients),
+        ("patient history", t.patient_history),
+        ("record numbers issued", t.clinic_record_counters),
+        ("portal users", t.portal_users),
+        ("assessments", t.assessments),
+        ("outcome responses", t.outcome_responses),
+        ("treatment plans", t.treatment_plans),
+        ("programme versions", t.programme_versions),
+        ("prescriptions", t.prescriptions),
+        ("session logs", t.session_logs),
+        ("reminder preferences", t.reminder_preferences),
+        ("alerts", t.alerts),
+        ("audit events", t.audit_events),
+        # ("reminder occurrences", programmes.loaddata.reminder_occurrences),  # issue 5
+    ]
+
+
+@dataclass
+class StepReport:
+    label: str
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds > 0 else float("inf")
+
+
+def generate(ctx: LoadContext, *, analyze: bool = True, progress=None) -> list[StepReport]:
+    """Run every step in order on the default database (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("generate_load_data needs PostgreSQL.")
+    reports = []
+    with connection.cursor() as cursor:
+        ctx.cursor = cursor
+        for label, step in _steps():
+            started = time.perf_counter()
+            rows = step(ctx)
+            report = StepReport(label, rows, time.perf_counter() - started)
+            reports.append(report)
+            if progress:
+                progress(report)
+        if analyze:
+            cursor.execute("ANALYZE")
+    return reports

@@ -1,0 +1,98 @@
+"""generate_load_data: proportions, integrity and determinism (issue 8)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from assessments.models import Assessment, OutcomeResponse
+from clinic.models import AuditEvent, Clinic, StaffMember
+from patients.models import Patient
+from programmes.models import Alert, Prescription, ReminderPreference, SessionLog, TreatmentPlan
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(**options) -> str:
+    out = StringIO()
+    call_command("generate_load_data", stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        Patient.objects.order_by("id").values_list(
+            "id", "clinic__name", "record_number", "first_name", "last_name", "email", "status"
+        )
+    )
+
+
+def test_it_generates_a_clinic_chain_in_realistic_proportions():
+    output = generate(patients=300, clinics=3, seed=5, log_days=30)
+    assert "rows/s" in output and "session logs" in output
+
+    assert Clinic.objects.count() == 3
+    assert StaffMember.objects.count() == 3 * 7
+    assert set(StaffMember.objects.values_list("role", flat=True)) == {
+        "clinician",
+        "reception",
+        "clinic_admin",
+    }
+    assert Patient.objects.count() == 1500
+    assert Patient.objects.filter(status="active").count() == 300
+    # Every clinic has its share, numbered from 000001 without gaps.
+    for clinic in Clinic.objects.all():
+        numbers = sorted(int(n) for n in clinic.patients.values_list("record_number", flat=True))
+        assert numbers == list(range(1, 501))
+        assert clinic.last_record_number == 500
+    assert not Patient.objects.filter(assigned_clinician__isnull=True).exists()
+
+    # One active plan per active patient, with 6-10 exercises of the library.
+    assert TreatmentPlan.objects.filter(status="active").count() == 300
+    per_version = (
+        Prescription.objects.values("version").annotate(n=Count("id")).values_list("n", flat=True)
+    )
+    assert min(per_version) >= 6 and max(per_version) <= 10
+    assert Assessment.objects.filter(kind="initial").count() == 1500
+    assert OutcomeResponse.objects.count() == 2 * 1500
+
+    # Logs only for active portal users, within the last 30 days, ~70 % adherence.
+    logging = Patient.objects.filter(status="active", consent_portal=True)
+    assert 0.45 < logging.count() / 300 < 0.75
+    assert set(SessionLog.objects.values_list("patient_id", flat=True).distinct()) <= set(
+        logging.values_list("id", flat=True)
+    )
+    days = SessionLog.objects.values("patient", "performed_on").distinct().count()
+    today = timezone.localdate()
+    possible = sum(
+        min(30, (today - start).days)
+        for start in TreatmentPlan.objects.filter(patient__in=logging, status="active").values_list(
+            "start_on", flat=True
+        )
+    )
+    assert 0.4 < days / possible < 0.9
+    assert ReminderPreference.objects.count() == logging.filter(consent_reminders=True).count()
+    assert 0 < Alert.objects.count() < 300
+    assert AuditEvent.objects.filter(action="patient_view").count() == 300 * 8 + 1200
+
+
+def test_the_same_seed_gives_the_same_records_and_another_seed_does_not():
+    with transaction.atomic():
+        generate(patients=40, seed=11, log_days=3)
+        first = snapshot()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        generate(patients=40, seed=12, log_days=3)
+        other = snapshot()
+        transaction.set_rollback(True)
+    generate(patients=40, seed=11, log_days=3)
+    assert snapshot() == first
+    assert [row[3:5] for row in other] != [row[3:5] for row in first]
+
+
+def test_it_refuses_a_database_that_has_patients(patient_record):
+    with pytest.raises(CommandError, match="empty database"):
+        generate(patients=10)
