@@ -70,6 +70,9 @@ PLAN_HORIZON = timedelta(hours=48)
 BACKOFF_BASE_S = 30
 BACKOFF_CAP_S = 300  # DESIGN.md: nothing waits longer than five minutes in the broker
 PLAN_CHUNK = 1000
+# Extra apply_async options (tests and the benchmark point them at another
+# broker connection or queue); empty in production, where settings decide.
+PUBLISH_OPTIONS: dict = {}
 
 
 def parse_slot(value: str) -> time:
@@ -251,7 +254,7 @@ def _enqueue(ids: list) -> int:
     queued = 0
     for pk in ids:
         try:
-            send_reminder.apply_async(args=[str(pk)], retry=False)
+            send_reminder.apply_async(args=[str(pk)], retry=False, **PUBLISH_OPTIONS)
         except Exception as error:  # kombu/redis errors vary by transport
             logger.warning(
                 "reminder queue unavailable (%s); %d rows wait for the sweeper",
