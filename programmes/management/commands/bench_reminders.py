@@ -143,7 +143,7 @@ class Command(BaseCommand):
             "EMAIL_PORT": str(smtp_port),
             "LOG_LEVEL": "WARNING",
         }
-        return subprocess.Popen(
+        return subprocess.Popen(  # noqa: S603 (fixed argv: this interpreter running celery)
             [
                 sys.executable,
                 "-m",
