@@ -124,6 +124,8 @@ def test_clinic_and_staff_text_from_the_admin_is_escaped(
             "name": PAYLOADS[0],
             "time_zone": "Europe/London",
             "retention_years": 8,
+            "adherence_threshold_percent": 80,
+            "no_log_alert_days": 5,
             "email": "",
             "phone": "",
             "address": PAYLOADS[1],
