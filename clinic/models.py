@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -35,6 +36,17 @@ class Clinic(models.Model):
     retention_years = models.PositiveSmallIntegerField(
         default=8,
         help_text="Years a patient record is kept after care ends before it may be erased.",
+    )
+    # Adherence and alert settings (SPEC [D] "Adherence": configurable per clinic).
+    adherence_threshold_percent = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A patient is adherent at this percentage of prescribed sessions or more.",
+    )
+    no_log_alert_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Alert the clinician after this many days without any exercise log.",
     )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
@@ -136,6 +148,12 @@ class AuditAction(models.TextChoices):
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
     ERASURE_REFUSED = "erasure_refused", "Erasure refused (retention)"
     ERASURE_DONE = "erasure_done", "Personal data erased"
+    REMINDER_SENT = "reminder_sent", "Reminder sent"
+    REMINDER_FAILED = "reminder_failed", "Reminder failed"
+    REMINDERS_UNSUBSCRIBED = "reminders_unsubscribed", "Unsubscribed from reminders"
+    REMINDER_PREFERENCES_CHANGED = "reminder_prefs_changed", "Changed reminder preferences"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", "Acknowledged alert"
+    ALERT_RESOLVED = "alert_resolved", "Resolved alert"
 
 
 class AuditEventQuerySet(models.QuerySet):

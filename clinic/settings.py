@@ -232,6 +232,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 
+# --- Reminders (issue 5): delivery settings; the schedule is in clinic/celery.py ---
+# Absolute base of links in emails and texts (workers have no request).
+SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The queue reminder sends go to (a dedicated queue lets tests and deploys keep them apart).
+REMINDER_QUEUE = env.str("REMINDER_QUEUE", default="celery")
+CELERY_TASK_ROUTES = {"programmes.tasks.send_reminder": {"queue": REMINDER_QUEUE}}
+# "console" logs texts; "webhook" POSTs JSON {"to", "body", "reference"} to the URL;
+# "locmem" keeps them in memory (tests). See programmes/sms.py.
+REMINDER_SMS_BACKEND = env.str("REMINDER_SMS_BACKEND", default="console")
+if REMINDER_SMS_BACKEND not in ("console", "webhook", "locmem"):
+    raise ImproperlyConfigured("REMINDER_SMS_BACKEND must be console, webhook or locmem.")
+REMINDER_SMS_WEBHOOK_URL = env.str("REMINDER_SMS_WEBHOOK_URL", default="")
+REMINDER_SMS_WEBHOOK_TOKEN = env.str("REMINDER_SMS_WEBHOOK_TOKEN", default="")
+if REMINDER_SMS_BACKEND == "webhook" and not REMINDER_SMS_WEBHOOK_URL:
+    raise ImproperlyConfigured("REMINDER_SMS_WEBHOOK_URL is required with the webhook backend.")
+# Queued (claimed) but not started after this long: queue again (never handed over).
+REMINDER_CLAIM_TIMEOUT_S = _env_int("REMINDER_CLAIM_TIMEOUT_S", 300, minimum=1)
+# Handed to a worker's provider call and not finished after this long: unknown.
+REMINDER_SENDING_TIMEOUT_S = _env_int("REMINDER_SENDING_TIMEOUT_S", 900, minimum=1)
+# A reminder not delivered this long after it was due fails (and the clinic is alerted).
+REMINDER_MAX_AGE_MINUTES = _env_int("REMINDER_MAX_AGE_MINUTES", 240, minimum=1)
+REMINDER_DISPATCH_BATCH = _env_int("REMINDER_DISPATCH_BATCH", 500, minimum=1)
+
 # --- Security: production values; development relaxes only what HTTP needs ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

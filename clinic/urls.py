@@ -50,6 +50,7 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
     path("programmes/", include("programmes.urls")),
     path("portal/", include("portal.urls")),
+    path("r/", include("programmes.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,6 +14,8 @@ from django.db.models import Q
 from clinic.access import get_scoped_or_404
 from clinic.admin_scoping import ClinicScopedAdmin, _clinic_admin_member
 from programmes.models import (
+    AdherenceSnapshot,
+    Alert,
     Exercise,
     OutcomeSchedule,
     PlanGoal,
@@ -21,6 +23,9 @@ from programmes.models import (
     Prescription,
     ProgrammeTemplate,
     ProgrammeVersion,
+    ReminderOccurrence,
+    ReminderPreference,
+    SessionLog,
     TemplateExercise,
     TemplatePhase,
     TreatmentPlan,
@@ -210,3 +215,57 @@ class PrescriptionAdmin(ScopedHistoryPageAdmin):
     def has_change_permission(self, request, obj=None):
         # A prescription belongs to a version; changing it here would rewrite history.
         return request.user.is_superuser and super().has_change_permission(request, obj)
+
+
+# --- Reminders, logs, adherence and alerts (issue 5): read-only here ---------
+# They change through services that audit and keep history (the staff UI, the
+# portal, the workers); the admin shows them, scoped to the clinic admin's clinics.
+
+
+class ReadOnlyScopedAdmin(ScopedHistoryPageAdmin):
+    clinic_lookup = "patient__clinic"
+    clinic_admin_can_add = False
+    list_per_page = 50
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+
+@admin.register(ReminderOccurrence)
+class ReminderOccurrenceAdmin(ReadOnlyScopedAdmin):
+    list_display = ["local_date", "slot", "channel", "state", "attempts", "due_at", "sent_at"]
+    list_filter = ["state", "channel"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+    date_hierarchy = None
+
+
+@admin.register(SessionLog)
+class SessionLogAdmin(ReadOnlyScopedAdmin):
+    list_display = ["performed_on", "session_number", "outcome", "patient"]
+    list_filter = ["outcome"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(ReadOnlyScopedAdmin):
+    list_display = ["patient", "enabled", "channel", "paused_until", "updated_at"]
+    list_filter = ["enabled", "channel"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyScopedAdmin):
+    list_display = ["kind", "urgency", "status", "patient", "raised_at"]
+    list_filter = ["status", "urgency", "kind"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+
+
+@admin.register(AdherenceSnapshot)
+class AdherenceSnapshotAdmin(ReadOnlyScopedAdmin):
+    list_display = ["patient", "week_start", "completed", "prescribed", "percent", "adherent"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]

@@ -1097,3 +1097,134 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+# --- Reminder delivery (issue 5) ---------------------------------------------
+
+
+class OccurrenceState(models.TextChoices):
+    """Life of one reminder. ``claimed``: queued for a worker, not yet handed to
+    the provider (safe to queue again). ``sending``: a worker is handing it to
+    the provider; a crash here is never resent (the sweeper makes it
+    ``unknown``). Terminal: sent, failed, skipped, unknown."""
+
+    PLANNED = "planned", "Planned"
+    CLAIMED = "claimed", "Claimed"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    RETRY_WAIT = "retry_wait", "Waiting to retry"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+    UNKNOWN = "unknown", "Unknown (crash after hand-off)"
+
+
+TERMINAL_OCCURRENCE_STATES = [
+    OccurrenceState.SENT,
+    OccurrenceState.FAILED,
+    OccurrenceState.SKIPPED,
+    OccurrenceState.UNKNOWN,
+]
+
+
+class ReminderOccurrenceQuerySet(models.QuerySet):
+    def due(self, now) -> ReminderOccurrenceQuerySet:
+        """Rows a dispatcher may claim now (served by the partial index)."""
+        return self.filter(
+            Q(state=OccurrenceState.PLANNED, due_at__lte=now)
+            | Q(state=OccurrenceState.RETRY_WAIT, next_attempt_at__lte=now)
+        )
+
+
+class ReminderOccurrence(models.Model):
+    """One reminder for one patient, channel, local date and slot. The unique
+    key makes planning idempotent; the row (not the broker message) is the
+    truth about whether it was sent. No clinical content is stored here."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="reminder_occurrences"
+    )
+    channel = models.CharField(max_length=10, choices=ReminderChannel.choices)
+    local_date = models.DateField(help_text="The patient's local date.")
+    slot = models.CharField(max_length=5, help_text='The local time chosen, "HH:MM".')
+    due_at = models.DateTimeField(help_text="UTC.")
+    state = models.CharField(
+        max_length=12, choices=OccurrenceState.choices, default=OccurrenceState.PLANNED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True, default="")
+    last_error = models.CharField(
+        max_length=200, blank=True, default="", help_text="Technical only, never clinical."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderOccurrenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "channel", "local_date", "slot"],
+                name="reminder_one_per_patient_channel_day_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__regex=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+                name="reminder_slot_hh_mm",
+            ),
+        ]
+        indexes = [
+            # The dispatcher's polling query: only the few unsent rows are indexed.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state="planned"),
+                name="reminder_planned_due",
+            ),
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="retry_wait"),
+                name="reminder_retry_due",
+            ),
+            # The sweeper's query.
+            models.Index(
+                fields=["state", "claimed_at"],
+                condition=Q(state__in=["claimed", "sending"]),
+                name="reminder_in_flight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_date} {self.slot} {self.channel}: {self.get_state_display()}"
+
+
+class AdherenceSnapshot(models.Model):
+    """Weekly adherence stored by the nightly task so that dashboards never
+    recompute history. ``rule_version`` and ``threshold_percent`` are the
+    rule and the clinic setting in force when it was computed (SPEC [D])."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="adherence_snapshots"
+    )
+    week_start = models.DateField(help_text="Monday of the patient-local week.")
+    prescribed = models.PositiveIntegerField()
+    completed = models.PositiveIntegerField()
+    percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    threshold_percent = models.PositiveSmallIntegerField()
+    adherent = models.BooleanField(null=True)
+    rule_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "week_start"], name="adherence_one_snapshot_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start}: {self.completed}/{self.prescribed}"

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessments import api as assessments_api
 from clinic.audit import audit_record
+from clinic.models import AuditAction
 from programmes.models import (
     OutcomeSchedule,
     PlanGoal,
@@ -401,3 +402,50 @@ def intervention_remove(
 
 def plan_viewed(*, plan: TreatmentPlan, request: HttpRequest) -> None:
     _audit(AUDIT_PLAN_VIEW, plan=plan, by=request.user, request=request)
+
+
+# --- Reminder preferences (issue 5) --------------------------------------------
+
+REMINDER_PREFERENCE_FIELDS = (
+    "enabled",
+    "channel",
+    "local_times",
+    "days_of_week",
+    "quiet_start",
+    "quiet_end",
+    "paused_until",
+)
+
+
+def reminder_preference_update(*, patient, data: dict, by, request: HttpRequest | None = None):
+    """Save a patient's reminder preferences (staff page or portal) with history
+    and an audit event, then plan their next 48 hours at once (database only,
+    so it works while the broker is down). ``data``: ``ReminderPreferenceForm
+    .preference_data()`` or any dict with the model's field names."""
+    from programmes.models import OccurrenceState, ReminderOccurrence, ReminderPreference
+    from programmes.reminders import reminders_plan_patient
+
+    with transaction.atomic():
+        preference, _ = ReminderPreference.objects.select_for_update().get_or_create(
+            patient=patient
+        )
+        for name in REMINDER_PREFERENCE_FIELDS:
+            if name in data:
+                setattr(preference, name, data[name])
+        preference.updated_by = by
+        preference.full_clean(exclude=["patient"])
+        preference.save()
+        # Planned rows (never dispatched, so nothing to keep) are dropped and
+        # planned again from the new preferences; rows already claimed are
+        # re-checked by the worker before sending.
+        ReminderOccurrence.objects.filter(patient=patient, state=OccurrenceState.PLANNED).delete()
+        audit_record(
+            action=AuditAction.REMINDER_PREFERENCES_CHANGED,
+            request=request,
+            actor=by,
+            obj=preference,
+            patient_id=patient.pk,
+            clinic_id=patient.clinic_id,
+        )
+    reminders_plan_patient(patient=patient)
+    return preference

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programmes import views
+from programmes import reminder_views, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -57,5 +57,22 @@ urlpatterns = [
         "plans/<uuid:plan_id>/interventions/<uuid:intervention_id>/remove/",
         views.InterventionRemoveView.as_view(),
         name="intervention-remove",
+    ),
+    # Reminders and alerts (issue 5)
+    path(
+        "patients/<uuid:patient_id>/reminders/",
+        reminder_views.ReminderPreferenceView.as_view(),
+        name="reminder-preferences",
+    ),
+    path("alerts/", reminder_views.AlertListView.as_view(), name="alert-list"),
+    path(
+        "alerts/<uuid:alert_id>/acknowledge/",
+        reminder_views.AlertAcknowledgeView.as_view(),
+        name="alert-acknowledge",
+    ),
+    path(
+        "alerts/<uuid:alert_id>/resolve/",
+        reminder_views.AlertResolveView.as_view(),
+        name="alert-resolve",
     ),
 ]

@@ -124,6 +124,8 @@ def test_clinic_and_staff_text_from_the_admin_is_escaped(
             "name": PAYLOADS[0],
             "time_zone": "Europe/London",
             "retention_years": 8,
+            "adherence_threshold_percent": 80,
+            "no_log_alert_days": 5,
             "email": "",
             "phone": "",
             "address": PAYLOADS[1],
@@ -174,3 +176,18 @@ def test_a_username_typed_at_login_is_escaped_in_the_audit_log(client, clinic_ad
         response = client.get(url)
         assert response.status_code in (200, 403)
         assert_escaped(response.content.decode(), url)
+
+
+@pytest.mark.django_db
+def test_alert_resolution_notes_are_escaped_on_the_alert_list(client, clinician, patient_record):
+    from programmes.alerts import alert_raise
+    from programmes.forms import AlertResolveForm
+
+    alert = alert_raise(patient=patient_record, kind="no_logs", urgency=3, summary="No logs")
+    client.force_login(clinician)
+    data = _fill(AlertResolveForm(), {})
+    assert data, "the resolve form has a free-text note"
+    client.post(reverse("programmes:alert-resolve", args=[alert.pk]), data)
+    body = client.get(reverse("programmes:alert-list") + "?show=resolved").content.decode()
+    assert "Resolved" in body
+    assert_escaped(body, "alert list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from programmes.models import (
     Exercise,
@@ -23,7 +23,21 @@ def _rx(ctx):
     return [ctx["plan"].pk, ctx["prescription"].pk]
 
 
+# Reminder preferences are not clinical: every staff role of the clinic.
+OWN_PATIENT = {**ALL_STAFF, "colleague": 404}
+# The unsubscribe link works for anyone holding it (no login).
+EVERYONE = dict.fromkeys(
+    ["anonymous", "patient", "reception", "clinician", "colleague", "clinic_admin"], 200
+)
+ALERTS = {**CLINICAL, "colleague": 200}  # the list is scoped, not refused
+ALERT_POST = {**CLINICAL, "clinician": 405, "clinic_admin": 405}
+
 STAFF_MATRIX = {
+    "programmes:reminder-preferences": (lambda ctx: [ctx["patient_record"].pk], OWN_PATIENT),
+    "programmes:alert-list": (None, ALERTS),
+    "programmes:alert-acknowledge": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
+    "programmes:alert-resolve": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
+    "reminders:unsubscribe": (lambda ctx: [ctx["unsubscribe_token"]], EVERYONE),
     "programmes:exercise-list": (None, ALL_STAFF),
     "programmes:exercise-create": (None, ADMIN_ONLY),
     "programmes:exercise-detail": (lambda ctx: [ctx["clinic_exercise"].pk], OWN_CLINIC),
@@ -55,6 +69,11 @@ ADMIN_MODELS = {
     "programmes_templatephase": ("clinic_phase", "other_clinic_phase"),
     "programmes_treatmentplan": ("plan", "other_plan"),
     "programmes_prescription": ("prescription", "other_prescription"),
+    "programmes_reminderoccurrence": ("occurrence", "other_occurrence"),
+    "programmes_sessionlog": ("session_log", "other_session_log"),
+    "programmes_reminderpreference": ("reminder_preference", "other_reminder_preference"),
+    "programmes_alert": ("alert", "other_alert"),
+    "programmes_adherencesnapshot": ("snapshot", "other_snapshot"),
 }
 ADMIN_ADD_ALLOWED = {
     "programmes_exercise",
@@ -115,3 +134,54 @@ def extend_ctx(ctx) -> None:
     ctx["intervention"] = PlanIntervention.objects.create(
         plan=plan, kind="manual", sessions_per_week=1, weeks=6
     )
+    _extend_reminders(ctx)
+
+
+def _activity(ctx, patient, plan, suffix: str) -> None:
+    from programmes.alerts import alert_raise
+    from programmes.models import (
+        AdherenceSnapshot,
+        ReminderOccurrence,
+        ReminderPreference,
+        SessionLog,
+    )
+    from programmes.tokens import unsubscribe_token
+
+    prescription = plan.current_version().prescriptions.first()
+    ctx["occurrence" + suffix] = ReminderOccurrence.objects.create(
+        patient=patient,
+        channel="email",
+        local_date=date(2026, 3, 3),
+        slot="08:00",
+        due_at=datetime(2026, 3, 3, 8, tzinfo=UTC),
+    )
+    ctx["session_log" + suffix] = SessionLog.objects.create(
+        patient=patient,
+        version=prescription.version,
+        prescription=prescription,
+        performed_on=date(2026, 3, 3),
+        outcome="done",
+    )
+    ctx["reminder_preference" + suffix] = ReminderPreference.objects.create(patient=patient)
+    ctx["alert" + suffix] = alert_raise(
+        patient=patient, kind="no_logs", urgency=3, summary="No exercise logged for 5 days"
+    )
+    ctx["snapshot" + suffix] = AdherenceSnapshot.objects.create(
+        patient=patient,
+        week_start=date(2026, 3, 2),
+        prescribed=14,
+        completed=7,
+        percent=50,
+        threshold_percent=80,
+        adherent=False,
+        rule_version="sessions-v1",
+    )
+    if not suffix:
+        ctx["unsubscribe_token"] = unsubscribe_token(patient.pk)
+
+
+def _extend_reminders(ctx) -> None:
+    _activity(ctx, ctx["patient_record"], ctx["plan"], "")
+    _activity(ctx, ctx["other_patient_record"], ctx["other_plan"], "_other")
+    for key in ("occurrence", "session_log", "reminder_preference", "alert", "snapshot"):
+        ctx["other_" + key] = ctx.pop(key + "_other")
