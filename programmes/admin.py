@@ -14,6 +14,8 @@ from django.db.models import Q
 from clinic.access import get_scoped_or_404
 from clinic.admin_scoping import ClinicScopedAdmin, _clinic_admin_member
 from programmes.models import (
+    CalendarFeed,
+    CheckIn,
     Exercise,
     OutcomeSchedule,
     PlanGoal,
@@ -210,3 +212,33 @@ class PrescriptionAdmin(ScopedHistoryPageAdmin):
     def has_change_permission(self, request, obj=None):
         # A prescription belongs to a version; changing it here would rewrite history.
         return request.user.is_superuser and super().has_change_permission(request, obj)
+
+
+class PatientRecordAdmin(ScopedHistoryPageAdmin):
+    """The patient's own record from the portal: clinic admins may read it,
+    never change, add or delete it (superusers only)."""
+
+    clinic_lookup = "patient__clinic"
+    clinic_admin_can_add = False
+    list_per_page = 50
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(PatientRecordAdmin):
+    list_display = ["checked_on", "patient", "pain_now", "urgency", "created_at"]
+    list_filter = ["urgency"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(PatientRecordAdmin):
+    list_display = ["patient", "created_at", "last_fetched_at"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+    # Only a hash of the token is stored; it is still a credential: never shown.
+    exclude = ["token_hash"]
