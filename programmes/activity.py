@@ -386,7 +386,13 @@ def adherence_calendar(patient, today: date, weeks: int = CALENDAR_WEEKS) -> dic
             day += timedelta(days=1)
         rows.append(week)
     percent = round(done_total / prescribed_total * 100) if prescribed_total else None
-    if percent is None:
+    due_today = sum(v.sessions_on(today) for v in versions)
+    if percent is None and due_today:
+        summary = (
+            f"You have {due_today} exercise session{'s' if due_today != 1 else ''} today; "
+            "this calendar fills in as you log them."
+        )
+    elif percent is None:
         summary = f"No exercise sessions were due in the last {weeks} weeks."
     else:
         verdict = (
