@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date as _date
+from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
@@ -298,7 +299,7 @@ class ReminderPreferenceForm(StyledForm):
         if bool(start) != bool(end):
             self.add_error("quiet_end", "Give both ends of the quiet hours, or neither.")
         paused = cleaned.get("paused_until")
-        if paused and paused > _date.today().replace(year=_date.today().year + 1):
+        if paused and paused > _date.today() + timedelta(days=366):
             self.add_error("paused_until", "Pause for a year at most.")
         return cleaned
 
