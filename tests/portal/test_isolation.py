@@ -71,10 +71,10 @@ def test_each_patient_sees_only_their_own_check_ins_and_logs(client, patient, ot
     other = otto[0]
     client.force_login(other.user)
     body = client.get(reverse("portal:my-data-download")).content.decode()
-    assert "Vandermeer" in body and "No equipment" in body and "Quigley" not in body
+    assert "Vandermeer" in body and "no_equipment" in body and "Quigley" not in body
     client.force_login(patient)
     body = client.get(reverse("portal:my-data-download")).content.decode()
-    assert "Vandermeer" not in body and "No equipment" not in body
+    assert "Vandermeer" not in body and "no_equipment" not in body
     assert "9 out of 10" not in client.get(reverse("portal:progress")).content.decode()
     assert CheckIn.objects.filter(patient=other).count() == 1
 

@@ -305,9 +305,9 @@ def test_my_data_downloads_everything_as_json_and_is_audited(
     data = json.loads(response.content)
     assert data["patient_id"] == str(patient_record.pk)
     titles = [s["title"] for s in data["sections"]]
-    assert "Exercise sessions you logged" in titles and "Check-ins" in titles
+    assert "Treatment plans and home exercise" in titles and "Check-ins and calendar" in titles
     text = json.dumps(data)
-    assert "Forgot" in text and "Quigley" in text
+    assert "forgot" in text and "Quigley" in text and "red-flag self-screen answers" in text
     assert AuditEvent.objects.filter(
         action=AuditAction.EXPORT, patient_id=patient_record.pk
     ).exists()
