@@ -420,9 +420,33 @@ class RedFlagResolution(models.Model):
         return self.get_kind_display()
 
 
+class EnteredBy(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician (in an assessment)"
+    PATIENT = "patient", "Patient (portal questionnaire)"
+
+
 class OutcomeResponseQuerySet(models.QuerySet):
     def for_user(self, user) -> "OutcomeResponseQuerySet":
-        return self.filter(assessment__in=Assessment.objects.for_user(user))
+        """Responses in assessments the user may see, and the patient-entered
+        ones (no assessment) of patients the user may see clinically."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None or not member.sees_clinical_content:
+            return self.none()
+        return self.filter(
+            models.Q(assessment__in=Assessment.objects.for_user(user))
+            | models.Q(assessment__isnull=True, patient__clinic_id__in=member.clinic_ids)
+        )
+
+    def series(self, patient, code: str, version: str) -> "OutcomeResponseQuerySet":
+        """One trend: every scored response of one instrument and version for the
+        patient, clinician- and patient-entered alike (versions never mix, SPEC [D] ODI)."""
+        return self.filter(
+            patient=patient, instrument_code=code, instrument_version=version, total__isnull=False
+        ).order_by("assessed_on", "created_at")
 
 
 class OutcomeResponse(models.Model):
@@ -430,8 +454,14 @@ class OutcomeResponse(models.Model):
     a later scoring-rule revision never changes what was shown (issue 3)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="responses")
+    # Null for a questionnaire the patient answered in the portal (issue 6).
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.CharField(
+        max_length=10, choices=EnteredBy.choices, default=EnteredBy.CLINICIAN
+    )
     instrument_code = models.CharField(max_length=30)
     instrument_version = models.CharField(max_length=40)
     scoring_rule_version = models.CharField(max_length=40)
@@ -453,7 +483,18 @@ class OutcomeResponse(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "instrument_code"], name="response_once_per_assessment"
-            )
+            ),
+            # The portal: answering again on the same day replaces that day's answers.
+            models.UniqueConstraint(
+                fields=["patient", "instrument_code", "assessed_on"],
+                condition=models.Q(assessment__isnull=True),
+                name="response_patient_once_per_day",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assessment__isnull=False, entered_by="clinician")
+                | models.Q(assessment__isnull=True, entered_by="patient"),
+                name="response_entered_by_matches_assessment",
+            ),
         ]
         indexes = [
             models.Index(

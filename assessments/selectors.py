@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Prefetch
 
@@ -119,3 +120,120 @@ def open_red_flags_for_patients(patient_ids) -> list[RedFlagEvent]:
 
 def urgency_label(code: str) -> str:
     return red_flags.Urgency.LABELS.get(code, code)
+
+
+# --- Portal (issue 6): a patient's outcome trends, in plain words ---
+
+TREND_POINTS_MAX = 200  # per patient: bounded, however long the history
+
+
+@dataclass
+class Trend:
+    code: str
+    name: str
+    version: str
+    labels: list[str]
+    values: list[float]
+    baseline: float
+    baseline_on: date
+    mcid: float | None
+    higher_is_better: bool
+    band: str
+    summary: str
+
+    @property
+    def chart(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "labels": self.labels,
+            "values": self.values,
+            "baseline": self.baseline,
+            "mcid": self.mcid,
+        }
+
+
+def _short(name: str) -> str:
+    # "Lower Extremity Functional Scale (LEFS)" -> "LEFS"
+    return name.rsplit("(", 1)[-1].rstrip(")") if "(" in name else name
+
+
+def _when(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def patient_outcome_trends(patient) -> list[Trend]:
+    """Each instrument and version the patient has scores for, clinician- and
+    patient-entered together (one series per instrument + version, never mixed),
+    with the change since the first score against the MCID. One query."""
+    rows = list(
+        OutcomeResponse.objects.filter(patient=patient, total__isnull=False)
+        .order_by("instrument_code", "instrument_version", "-assessed_on", "-created_at")
+        .values("instrument_code", "instrument_version", "assessed_on", "total", "band")[
+            :TREND_POINTS_MAX
+        ]
+    )
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in reversed(rows):  # oldest first within each series
+        groups.setdefault((row["instrument_code"], row["instrument_version"]), []).append(row)
+    trends = []
+    for (code, version), points in sorted(groups.items()):
+        try:
+            instrument = get_instrument(code)
+        except KeyError:
+            continue
+        first, last = points[0], points[-1]
+        short = _short(instrument.name)
+        change = instrument.change(first["total"], last["total"])
+        mcid_text = ""
+        if instrument.mcid is not None:
+            mcid_text = (
+                f"; a change of {instrument.format_total(instrument.mcid)} points or more is a "
+                "real change"
+            )
+        if len(points) == 1 or change is None:
+            summary = (
+                f"Your first {short} score, on {_when(first['assessed_on'])}, was "
+                f"{instrument.format_total(first['total'])}"
+                f" (range {instrument.format_total(instrument.minimum)} to "
+                f"{instrument.format_total(instrument.maximum)}){mcid_text}."
+            )
+        else:
+            diff = last["total"] - first["total"]
+            moved = "rose" if diff > 0 else "fell" if diff < 0 else "stayed the same"
+            points_text = (
+                f" {instrument.format_total(abs(diff))} point{'s' if abs(diff) != 1 else ''}"
+                if diff
+                else ""
+            )
+            better = (
+                " (better)" if change.improvement > 0 else " (worse)" if change.improvement else ""
+            )
+            summary = (
+                f"Your {short} {moved}{points_text}{better} since "
+                f"{_when(first['assessed_on'])}{mcid_text}."
+            )
+            if change.mcid_met is not None and diff:
+                summary += (
+                    " That is a real change."
+                    if change.mcid_met
+                    else " That is not yet a real change."
+                )
+        if last["band"]:
+            summary += f" Your latest score is in the band: {last['band']}."
+        trends.append(
+            Trend(
+                code=code,
+                name=short,
+                version=version,
+                labels=[p["assessed_on"].isoformat() for p in points],
+                values=[p["total"] for p in points],
+                baseline=first["total"],
+                baseline_on=first["assessed_on"],
+                mcid=instrument.mcid,
+                higher_is_better=instrument.higher_is_better,
+                band=last["band"],
+                summary=summary,
+            )
+        )
+    return trends

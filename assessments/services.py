@@ -21,6 +21,7 @@ from assessments.models import (
     Assessment,
     AssessmentKind,
     AssessmentStatus,
+    EnteredBy,
     OutcomeResponse,
     RedFlagEvent,
     RedFlagResolution,
@@ -198,6 +199,64 @@ def outcome_response_save(
             assessment.save(update_fields=["status", "updated_at"])
         assessment_run_red_flags(assessment=assessment)
     _audit(assessment, by)
+    return response
+
+
+# Questionnaires a patient can answer alone in the portal. PSFS is left out: its
+# activities are chosen with the clinician in an assessment (SPEC 2.4).
+PATIENT_QUESTIONNAIRES = ("lefs", "nprs", "odi", "akps", "visa_a", "wiq", "ears")
+
+
+def patient_questionnaire_save(
+    *, patient, code: str, answers: Mapping[str, Any], on: date | None = None
+) -> OutcomeResponse:
+    """Score a questionnaire the patient answered in the portal through the
+    instrument registry and store it with the instrument version, scoring-rule
+    version and the frozen result. A second answer on the same local day
+    replaces the first. It joins the same trend as clinician-entered responses
+    of that instrument and version (``OutcomeResponse.objects.series``)."""
+    if code not in PATIENT_QUESTIONNAIRES:
+        raise AssessmentError("This questionnaire is not available in the portal.")
+    instrument = get_instrument(code)
+    clean = {k: v for k, v in dict(answers).items() if v is not None}
+    result = instrument.score(clean)
+    if result.errors:
+        raise AssessmentError(" ".join(result.errors))
+    if not result.complete or result.total is None:
+        raise AssessmentError("Please answer every question so that we can work out your score.")
+    if on is None:
+        from zoneinfo import ZoneInfo
+
+        on = timezone.localdate(timezone=ZoneInfo(patient.time_zone))
+    with transaction.atomic():
+        response, _ = OutcomeResponse.objects.select_for_update().get_or_create(
+            assessment=None,
+            patient=patient,
+            instrument_code=instrument.code,
+            assessed_on=on,
+            defaults={
+                "entered_by": EnteredBy.PATIENT,
+                "instrument_version": instrument.version,
+                "scoring_rule_version": instrument.scoring_rule_version,
+            },
+        )
+        response.entered_by = EnteredBy.PATIENT
+        response.instrument_version = instrument.version
+        response.scoring_rule_version = instrument.scoring_rule_version
+        response.answers = clean
+        response.total = result.total
+        response.complete = result.complete
+        response.band = result.band or ""
+        response.result = result.as_dict()
+        response._history_user = patient.user
+        response.save()
+    audit_record(
+        action=AuditAction.PATIENT_CHANGE,
+        actor=patient.user,
+        obj=response,
+        patient_id=patient.pk,
+        clinic_id=patient.clinic_id,
+    )
     return response
 
 

@@ -1,8 +1,25 @@
 from __future__ import annotations
 
+from datetime import date as _date
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
+
+from programmes import self_screen
+from programmes.models import (
+    DURATION_MAX_MIN,
+    REPS_MAX,
+    SETS_MAX,
+    WEEKDAY_NAMES,
+    Difficulty,
+    ReminderChannel,
+    SessionOutcome,
+    SkipReason,
+    days_list,
+    days_mask,
+)
 
 
 def patient_users():
@@ -72,3 +89,229 @@ class SetPasswordForm(forms.Form):
 class PortalPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         return (u for u in patient_users().filter(email__iexact=email) if u.has_usable_password())
+
+
+# --- Portal pages (issue 6) ---
+
+
+def style_fields(form: forms.Form) -> None:
+    """Bootstrap classes on the widgets (templates render the labels)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(
+            widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput
+        ):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+PAIN_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(11)]
+
+
+class SessionLogForm(StyledForm):
+    """One exercise, one session. The buttons carry the outcome: "Done",
+    "Save as partly done", or a skip reason (one tap: ``skip=<reason>``)."""
+
+    session = forms.TypedChoiceField(coerce=int, label="Session")
+    outcome = forms.ChoiceField(choices=SessionOutcome.choices, required=False)
+    skip = forms.ChoiceField(choices=SkipReason.choices, required=False)
+    sets_done = forms.IntegerField(
+        label="Sets done", required=False, min_value=0, max_value=SETS_MAX
+    )
+    reps_done = forms.IntegerField(
+        label="Reps done (each set)", required=False, min_value=0, max_value=REPS_MAX
+    )
+    duration_min_done = forms.IntegerField(
+        label="Minutes done", required=False, min_value=0, max_value=DURATION_MAX_MIN
+    )
+    pain_during = forms.TypedChoiceField(
+        label="Pain during (0 = none, 10 = worst)",
+        choices=PAIN_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    difficulty = forms.TypedChoiceField(
+        label="How hard was it?",
+        choices=[("", "Choose")] + [(str(v), label) for v, label in Difficulty.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, sessions: int = 1, prefix_id: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [
+            (str(n), f"Session {n} of {sessions}") for n in range(1, sessions + 1)
+        ]
+        if sessions == 1:
+            self.fields["session"].widget = forms.HiddenInput()
+        # Unique ids per card: several cards share one page.
+        self.auto_id = f"id_{prefix_id}_%s" if prefix_id else "id_%s"
+
+    def clean(self):
+        cleaned = super().clean()
+        skip = cleaned.get("skip")
+        if skip:
+            cleaned["outcome"] = SessionOutcome.SKIPPED
+            cleaned["skip_reason"] = skip
+        else:
+            cleaned["skip_reason"] = ""
+        outcome = cleaned.get("outcome")
+        if not outcome:
+            raise forms.ValidationError("Choose Done, Partly done or a reason for skipping.")
+        if outcome == SessionOutcome.PARTIAL and not any(
+            cleaned.get(f) for f in ("sets_done", "reps_done", "duration_min_done")
+        ):
+            self.add_error("sets_done", "Tell us how much you did: sets and reps, or minutes.")
+        return cleaned
+
+
+class CheckInForm(StyledForm):
+    pain_now = forms.TypedChoiceField(
+        label="Your pain right now (0 = no pain, 10 = worst pain you can imagine)",
+        choices=[(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a number from 0 to 10."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in self_screen.QUESTIONS:
+            self.fields[f"flag_{question.code}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=[("no", "No"), ("yes", "Yes")],
+                coerce=lambda v: v == "yes",
+                widget=forms.RadioSelect,
+                error_messages={"required": "Answer yes or no."},
+            )
+        style_fields(self)
+
+    @property
+    def flag_fields(self):
+        return [self[f"flag_{q.code}"] for q in self_screen.QUESTIONS]
+
+    def answers(self) -> dict[str, bool]:
+        return {q.code: self.cleaned_data[f"flag_{q.code}"] for q in self_screen.QUESTIONS}
+
+
+# Items a patient may leave out; the registry's scoring decides. VISA-A: answer
+# exactly one of the three question 8 branches (SPEC [D] VISA-A; [S53]).
+OPTIONAL_ITEMS = {"visa_a": {"q8a", "q8b", "q8c"}}
+
+
+def questionnaire_form_class(instrument):
+    """A form generated from the registry definition: one required radio group
+    per item, labelled with the item's wording and the options' labels."""
+    fields = {}
+    optional = OPTIONAL_ITEMS.get(instrument.code, set())
+    for item in instrument.item_defs:
+        fields[item.code] = forms.TypedChoiceField(
+            label=item.label,
+            choices=[(_num(o.value), o.label) for o in item.options],
+            coerce=float,
+            empty_value=None,
+            required=item.code not in optional,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Please answer this question."},
+        )
+
+    def answers(self) -> dict:
+        return {
+            code: (int(value) if float(value).is_integer() else value)
+            for code, value in self.cleaned_data.items()
+            if value is not None
+        }
+
+    fields["answers"] = answers
+    return type(f"{instrument.code.title()}Form", (StyledForm,), fields)
+
+
+def _num(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class ReminderPreferenceForm(StyledForm):
+    """The patient's reminder choices (issue 5 may ship its own form: the lead keeps one)."""
+
+    enabled = forms.BooleanField(label="Send me exercise reminders", required=False)
+    channel = forms.ChoiceField(label="How", choices=ReminderChannel.choices)
+    time_1 = forms.TimeField(
+        label="First reminder time", widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    time_2 = forms.TimeField(
+        label="Second reminder time (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    days = forms.TypedMultipleChoiceField(
+        label="Days",
+        choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day."},
+    )
+    quiet_start = forms.TimeField(
+        label="Quiet hours from (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    quiet_end = forms.TimeField(
+        label="Quiet hours until (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    paused_until = forms.DateField(
+        label="Pause reminders until (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="No reminders up to and including this day.",
+    )
+
+    @classmethod
+    def initial_for(cls, preference) -> dict:
+        times = list(preference.local_times or [])
+        return {
+            "enabled": preference.enabled,
+            "channel": preference.channel,
+            "time_1": times[0] if times else "08:00",
+            "time_2": times[1] if len(times) > 1 else None,
+            "days": [str(d) for d in days_list(preference.days_of_week)],
+            "quiet_start": preference.quiet_start,
+            "quiet_end": preference.quiet_end,
+            "paused_until": preference.paused_until,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("quiet_start"), cleaned.get("quiet_end")
+        if bool(start) != bool(end):
+            self.add_error("quiet_end", "Give both ends of the quiet hours, or neither.")
+        paused = cleaned.get("paused_until")
+        if paused and paused > _date.today() + timedelta(days=366):
+            self.add_error("paused_until", "Pause for a year at most.")
+        return cleaned
+
+    def data_for_service(self) -> dict:
+        c = self.cleaned_data
+        times = sorted({t.strftime("%H:%M") for t in (c["time_1"], c.get("time_2")) if t})
+        return {
+            "enabled": c["enabled"],
+            "channel": c["channel"],
+            "local_times": times,
+            "days_of_week": days_mask(c["days"]),
+            "quiet_start": c.get("quiet_start"),
+            "quiet_end": c.get("quiet_end"),
+            "paused_until": c.get("paused_until"),
+        }

@@ -6,6 +6,17 @@ from portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.TodayView.as_view(), name="today"),
+    path("today/<uuid:prescription_id>/log/", views.LogExerciseView.as_view(), name="log"),
+    path("programme/", views.ProgrammeView.as_view(), name="programme"),
+    path("programme/handout/", views.HandoutView.as_view(), name="handout"),
+    path("check-in/", views.CheckInView.as_view(), name="check-in"),
+    path("questionnaires/", views.QuestionnaireListView.as_view(), name="questionnaires"),
+    path("questionnaires/<slug:code>/", views.QuestionnaireView.as_view(), name="questionnaire"),
+    path("progress/", views.ProgressView.as_view(), name="progress"),
+    path("reminders/", views.RemindersView.as_view(), name="reminders"),
+    path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
+    path("my-data/", views.MyDataView.as_view(), name="my-data"),
+    path("my-data/download/", views.MyDataDownloadView.as_view(), name="my-data-download"),
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path(
         "logout/",

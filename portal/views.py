@@ -1,14 +1,38 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views import View
 
+from assessments import services as assessment_services
+from assessments.instruments import get_instrument
+from assessments.selectors import patient_outcome_trends
+from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
-from patients.services import InvitationError, invitation_accept, invitation_for_token
-from portal.forms import PortalLoginForm, PortalPasswordResetForm, SetPasswordForm
+from patients.services import (
+    InvitationError,
+    invitation_accept,
+    invitation_for_token,
+    patient_subject_access_export,
+)
+from portal.forms import (
+    CheckInForm,
+    PortalLoginForm,
+    PortalPasswordResetForm,
+    ReminderPreferenceForm,
+    SessionLogForm,
+    SetPasswordForm,
+    questionnaire_form_class,
+)
+from programmes import activity, self_screen
+from programmes import api as programmes_api
+from programmes.models import WEEKDAY_NAMES, CalendarFeed, SkipReason
+from programmes.reminders import reminders_unsubscribe
+from programmes.services import reminder_preference_update
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -65,6 +89,328 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("portal:password-reset-sent")
 
 
+# --- Portal pages (issue 6). One domain call per view; everything is the
+# signed-in patient's own (``self.patient``), and ids of anything else are 404.
+
+
+def _today(patient):
+    return programmes_api.patient_today(patient)
+
+
 class TodayView(PatientRequiredMixin, View):
+    template_name = "portal/today.html"
+
     def get(self, request):
-        return render(request, "portal/today.html", {"patient": self.patient})
+        today = _today(self.patient)
+        cards = activity.today_cards(self.patient, today)
+        return render(request, self.template_name, self._context(today, cards))
+
+    def _context(self, today, cards, bound=None):
+        items = []
+        for card in cards:
+            form = bound[1] if bound and bound[0] == card.prescription.pk else None
+            items.append(_card_context(card, form))
+        return {
+            "patient": self.patient,
+            "today": today,
+            "cards": items,
+            "sessions_due": max((c.prescription.sessions_per_day for c in cards), default=0),
+        }
+
+
+def _card_context(card, form=None) -> dict:
+    p = card.prescription
+    if form is None:
+        form = SessionLogForm(
+            sessions=p.sessions_per_day,
+            prefix_id=str(p.pk)[:8],
+            initial={"session": str(card.next_session)},
+        )
+    return {"card": card, "p": p, "form": form, "skip_reasons": SkipReason.choices}
+
+
+class LogExerciseView(PatientRequiredMixin, View):
+    """Log one exercise of today's session: a plain form post (redirect back to
+    Today) or, with HTMX, the exercise card swapped in place."""
+
+    def post(self, request, prescription_id):
+        today = _today(self.patient)
+        card = activity.today_card(self.patient, today, prescription_id)
+        if card is None:
+            raise Http404("Not one of today's exercises.")
+        p = card.prescription
+        form = SessionLogForm(request.POST, sessions=p.sessions_per_day, prefix_id=str(p.pk)[:8])
+        if form.is_valid():
+            c = form.cleaned_data
+            try:
+                activity.session_log_save(
+                    patient=self.patient,
+                    prescription=p,
+                    performed_on=today,
+                    session_number=c["session"],
+                    outcome=c["outcome"],
+                    skip_reason=c["skip_reason"],
+                    sets_done=c.get("sets_done"),
+                    reps_done=c.get("reps_done"),
+                    duration_min_done=c.get("duration_min_done"),
+                    pain_during=c.get("pain_during"),
+                    difficulty=c.get("difficulty"),
+                )
+            except activity.ActivityError as error:
+                form.add_error(None, str(error))
+        if form.is_valid():
+            card = activity.today_card(self.patient, today, prescription_id)
+            if request.htmx:
+                return render(request, "portal/includes/exercise_card.html", _card_context(card))
+            messages.success(request, f"Saved: {p.exercise.name}.")
+            return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
+        if request.htmx:
+            return render(request, "portal/includes/exercise_card.html", _card_context(card, form))
+        view = TodayView()
+        view.patient = self.patient
+        cards = activity.today_cards(self.patient, today)
+        return render(
+            request,
+            "portal/today.html",
+            view._context(today, cards, bound=(p.pk, form)),
+            status=400,
+        )
+
+
+class ProgrammeView(PatientRequiredMixin, View):
+    def get(self, request):
+        plan = programmes_api.active_plan(self.patient)
+        version = programmes_api.version_on(self.patient, _today(self.patient)) if plan else None
+        prescriptions = list(version.prescriptions.all()) if version else []
+        return render(
+            request,
+            "portal/programme.html",
+            {"plan": plan, "version": version, "phases": _phases(prescriptions)},
+        )
+
+
+def _phases(prescriptions) -> list[dict]:
+    phases: list[dict] = []
+    for p in prescriptions:
+        if not phases or phases[-1]["number"] != p.phase:
+            phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
+        phases[-1]["rows"].append(p)
+    return phases
+
+
+class HandoutView(PatientRequiredMixin, View):
+    """The printable handout (the staff template), for the patient's own
+    programme in force today; nothing the staff page adds."""
+
+    def get(self, request):
+        plan = programmes_api.active_plan(self.patient)
+        if plan is None:
+            raise Http404("No programme yet.")
+        version = programmes_api.version_on(self.patient, _today(self.patient))
+        prescriptions = list(version.prescriptions.all()) if version else []
+        return render(
+            request,
+            "programmes/plan_handout.html",
+            {
+                "plan": plan,
+                "patient": self.patient,
+                "clinic": self.patient.clinic,
+                "version": version,
+                "phases": _phases(prescriptions),
+                "back_url": reverse("portal:programme"),
+            },
+        )
+
+
+class CheckInView(PatientRequiredMixin, View):
+    template_name = "portal/check_in.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {"form": CheckInForm(), "last": activity.last_check_in(self.patient)},
+        )
+
+    def post(self, request):
+        form = CheckInForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        check_in = activity.check_in_submit(
+            patient=self.patient,
+            pain_now=form.cleaned_data["pain_now"],
+            answers=form.answers(),
+        )
+        advice = self_screen.ADVICE.get(check_in.urgency)
+        return render(
+            request,
+            "portal/check_in_done.html",
+            {
+                "check_in": check_in,
+                "advice": advice,
+                "urgency": check_in.urgency,
+                "flags": [self_screen.BY_CODE[c].text for c in check_in.red_flags],
+            },
+        )
+
+
+class QuestionnaireListView(PatientRequiredMixin, View):
+    def get(self, request):
+        due = activity.questionnaires_due(self.patient, _today(self.patient))
+        rows = [{"due": d, "name": get_instrument(d.code).name} for d in due]
+        return render(request, "portal/questionnaires.html", {"rows": rows})
+
+
+class QuestionnaireView(PatientRequiredMixin, View):
+    template_name = "portal/questionnaire.html"
+
+    def load_objects(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        if code not in PATIENT_QUESTIONNAIRES:
+            raise Http404("No such questionnaire.")
+        self.instrument = get_instrument(code)
+        self.form_class = questionnaire_form_class(self.instrument)
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"instrument": self.instrument, "form": form},
+            status=status,
+        )
+
+    def get(self, request, code):
+        return self._render(request, self.form_class())
+
+    def post(self, request, code):
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                response = assessment_services.patient_questionnaire_save(
+                    patient=self.patient, code=self.instrument.code, answers=form.answers()
+                )
+            except assessment_services.AssessmentError as error:
+                form.add_error(None, str(error))
+            else:
+                trend = next(
+                    (
+                        t
+                        for t in patient_outcome_trends(self.patient)
+                        if t.code == response.instrument_code
+                        and t.version == response.instrument_version
+                    ),
+                    None,
+                )
+                return render(
+                    request,
+                    "portal/questionnaire_done.html",
+                    {
+                        "instrument": self.instrument,
+                        "response": response,
+                        "total": self.instrument.format_total(response.total),
+                        "trend": trend,
+                    },
+                )
+        return self._render(request, form, status=400)
+
+
+class ProgressView(PatientRequiredMixin, View):
+    def get(self, request):
+        today = _today(self.patient)
+        trends = patient_outcome_trends(self.patient)
+        pain = activity.pain_progress(self.patient, today)
+        walking = activity.walking_progress(self.patient, today)
+        return render(
+            request,
+            "portal/progress.html",
+            {
+                "today": today,
+                "pain": pain,
+                "trends": trends,
+                "trend_charts": [t.chart for t in trends],
+                "calendar": activity.adherence_calendar(self.patient, today),
+                "walking": walking,
+                "weekday_names": WEEKDAY_NAMES,
+            },
+        )
+
+
+class RemindersView(PatientRequiredMixin, View):
+    template_name = "portal/reminders.html"
+
+    def _render(self, request, form, *, new_feed_url=None, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "feed": CalendarFeed.objects.filter(patient=self.patient).first(),
+                "new_feed_url": new_feed_url,
+                "consent": self.patient.consent_reminders,
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        preference = activity.reminder_preference_for(self.patient)
+        return self._render(
+            request, ReminderPreferenceForm(initial=ReminderPreferenceForm.initial_for(preference))
+        )
+
+    def post(self, request):
+        action = request.POST.get("action", "save")
+        if action == "unsubscribe":
+            reminders_unsubscribe(patient=self.patient, request=request)
+            messages.success(request, "You will get no more exercise reminders.")
+            return redirect("portal:reminders")
+        if action == "feed-new":
+            token = activity.calendar_feed_create(patient=self.patient)
+            url = request.build_absolute_uri(reverse("portal:calendar-feed", args=[token]))
+            preference = activity.reminder_preference_for(self.patient)
+            form = ReminderPreferenceForm(initial=ReminderPreferenceForm.initial_for(preference))
+            return self._render(request, form, new_feed_url=url)
+        if action == "feed-revoke":
+            activity.calendar_feed_revoke(patient=self.patient)
+            messages.success(request, "Your calendar link no longer works.")
+            return redirect("portal:reminders")
+        form = ReminderPreferenceForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        reminder_preference_update(
+            patient=self.patient, data=form.data_for_service(), by=request.user, request=request
+        )
+        messages.success(request, "Your reminder settings are saved.")
+        return redirect("portal:reminders")
+
+
+class CalendarFeedView(View):
+    """The private iCal feed: the unguessable token is the only key (calendar
+    apps cannot log in). Unknown or revoked tokens are 404."""
+
+    def get(self, request, token):
+        feed = activity.calendar_feed_for_token(token)
+        if feed is None:
+            raise Http404("No such calendar.")
+        response = HttpResponse(
+            activity.calendar_feed_ics(feed=feed), content_type="text/calendar; charset=utf-8"
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Disposition"] = 'inline; filename="exercise-sessions.ics"'
+        return response
+
+
+class MyDataView(PatientRequiredMixin, View):
+    def get(self, request):
+        return render(request, "portal/my_data.html", {"patient": self.patient})
+
+
+class MyDataDownloadView(PatientRequiredMixin, View):
+    """Everything held about the patient as JSON (the subject access export,
+    audited as an export)."""
+
+    def get(self, request):
+        data = patient_subject_access_export(patient=self.patient, request=request)
+        response = JsonResponse(data, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response

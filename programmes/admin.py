@@ -16,6 +16,8 @@ from clinic.admin_scoping import ClinicScopedAdmin, _clinic_admin_member
 from programmes.models import (
     AdherenceSnapshot,
     Alert,
+    CalendarFeed,
+    CheckIn,
     Exercise,
     OutcomeSchedule,
     PlanGoal,
@@ -223,6 +225,9 @@ class PrescriptionAdmin(ScopedHistoryPageAdmin):
 
 
 class ReadOnlyScopedAdmin(ScopedHistoryPageAdmin):
+    """Records of the patient's own activity, reminders and alerts: clinic
+    admins may read them, never change, add or delete them (superusers only)."""
+
     clinic_lookup = "patient__clinic"
     clinic_admin_can_add = False
     list_per_page = 50
@@ -269,3 +274,21 @@ class AdherenceSnapshotAdmin(ReadOnlyScopedAdmin):
     list_display = ["patient", "week_start", "completed", "prescribed", "percent", "adherent"]
     list_select_related = ["patient"]
     search_fields = ["=patient__record_number"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ReadOnlyScopedAdmin):
+    list_display = ["checked_on", "patient", "pain_now", "urgency", "created_at"]
+    list_filter = ["urgency"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(ReadOnlyScopedAdmin):
+    list_display = ["patient", "created_at", "last_fetched_at"]
+    list_select_related = ["patient"]
+    search_fields = ["=patient__record_number"]
+    # Only a hash of the token is stored; it is still a credential: never shown.
+    exclude = ["token_hash"]

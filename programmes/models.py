@@ -1228,3 +1228,76 @@ class AdherenceSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Week of {self.week_start}: {self.completed}/{self.prescribed}"
+
+
+# --- Portal (issue 6): check-ins with the red-flag self-screen, calendar feeds ---
+
+
+class CheckInUrgency(models.TextChoices):
+    # The SPEC 1.0 levels a home self-screen can reach; "" when nothing was reported.
+    NONE = "", "Nothing reported"
+    EMERGENCY = "E", "Emergency (now)"
+    SAME_DAY = "U", "Same-day medical assessment"
+
+
+class CheckInQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> CheckInQuerySet:
+        return self.filter(patient=patient)
+
+    def for_user(self, user) -> CheckInQuerySet:
+        """Check-ins of patients the user may see clinically (not reception)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        member = getattr(user, "staff_member", None)
+        if member is None or not member.sees_clinical_content:
+            return self.none()
+        return self.filter(patient__clinic_id__in=member.clinic_ids)
+
+
+class CheckIn(models.Model):
+    """A patient's check-in from the portal: current pain and the red-flag
+    self-screen, as answered (patient-entered; never edited afterwards)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="check_ins")
+    checked_on = models.DateField(help_text="The patient's local date.")
+    pain_now = models.PositiveSmallIntegerField("pain now (0-10)")
+    answers = models.JSONField(default=dict, help_text="Self-screen question code: yes/no.")
+    red_flags = models.JSONField(default=list, blank=True, help_text="Codes answered yes.")
+    urgency = models.CharField(
+        max_length=2, choices=CheckInUrgency.choices, blank=True, default=CheckInUrgency.NONE
+    )
+    alert = models.ForeignKey(
+        "Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckInQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pain_now__lte=10), name="checkin_pain_0_10"),
+        ]
+        indexes = [models.Index(fields=["patient", "checked_on"], name="checkin_patient_day")]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.checked_on}"
+
+
+class CalendarFeed(models.Model):
+    """A patient's private calendar (iCal) feed. Only a SHA-256 hash of the
+    token is stored: the link is shown once, when it is made; revoking deletes
+    the row and a new link replaces the old one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.OneToOneField(Patient, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed ({self.created_at:%Y-%m-%d})"

@@ -191,3 +191,25 @@ def test_alert_resolution_notes_are_escaped_on_the_alert_list(client, clinician,
     body = client.get(reverse("programmes:alert-list") + "?show=resolved").content.decode()
     assert "Resolved" in body
     assert_escaped(body, "alert list")
+
+
+def test_portal_forms_have_no_free_text_and_echo_bad_choices_escaped(client, patient):
+    """The portal's forms (issue 6) take choices, numbers, times and dates only;
+    a forged choice value comes back escaped in the error message."""
+    from assessments.instruments import get_instrument
+    from portal.forms import (
+        CheckInForm,
+        ReminderPreferenceForm,
+        SessionLogForm,
+        questionnaire_form_class,
+    )
+
+    forms_ = [CheckInForm(), ReminderPreferenceForm(), SessionLogForm(sessions=2)]
+    forms_ += [questionnaire_form_class(get_instrument(c))() for c in ("lefs", "visa_a", "odi")]
+    for form in forms_:
+        assert free_text_fields(form) == [], type(form).__name__
+    client.force_login(patient)
+    body = client.post(
+        reverse("portal:check-in"), {"pain_now": PAYLOADS[0], "flag_calf": PAYLOADS[1]}
+    ).content.decode()
+    assert_escaped(body, "portal check-in")

@@ -1,0 +1,85 @@
+"""The patient's red-flag self-screen (portal check-in): plain-words questions,
+each with the SPEC 1.0 urgency level a "yes" reaches and what the patient must
+do. Data, no ORM: the check-in service stores the answers and raises the alert.
+
+A home self-screen cannot examine, so each question maps to the level the SPEC
+gives the suspected condition, never lower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EMERGENCY = "E"
+SAME_DAY = "U"
+
+
+@dataclass(frozen=True)
+class ScreenQuestion:
+    code: str
+    text: str
+    urgency: str
+
+
+QUESTIONS: tuple[ScreenQuestion, ...] = (
+    # Suspected DVT: level U whatever the Wells score (SPEC 1.1 and [D] DVT; [S1, S2, S3]).
+    ScreenQuestion("calf", "New swelling, redness or warmth in your calf", SAME_DAY),
+    # Cauda equina: any new or worsening saddle sensory loss is level E
+    # (SPEC 1.4 and [D] Cauda equina; [S13, S14, S16]).
+    ScreenQuestion(
+        "saddle", "New numbness or tingling around your back passage or genitals", EMERGENCY
+    ),
+    # Cauda equina: bladder or bowel disturbance, level E (SPEC 1.4; [S13, S14, S21]).
+    ScreenQuestion(
+        "bladder_bowel",
+        "New trouble passing urine, or new trouble controlling your bladder or bowel",
+        EMERGENCY,
+    ),
+    # New or progressive motor deficit or acute foot drop: same day, level U
+    # (SPEC 1.0 and 1.9; [S15, S22]).
+    ScreenQuestion(
+        "weakness",
+        "New weakness in your leg, or your foot dropping or catching when you walk",
+        SAME_DAY,
+    ),
+    # Acute limb ischaemia: a new cold, pale or numb limb is level E (SPEC 1.2; [S6, S9]).
+    ScreenQuestion("cold_foot", "A foot that has turned cold, pale or numb", EMERGENCY),
+    # Infection: fever with a red, hot, swollen limb is level E (SPEC 1.5 and [D]
+    # Infection; [S18, S19, S20]).
+    ScreenQuestion("fever_red_leg", "A fever (hot and shivery) with a red, hot leg", EMERGENCY),
+)
+
+BY_CODE = {q.code: q for q in QUESTIONS}
+
+# What the patient sees at once (SPEC 1.0: E = emergency department now;
+# U = seen by a doctor the same day).
+ADVICE = {
+    EMERGENCY: {
+        "title": "Go to A&E or call 999 now",
+        "text": (
+            "What you told us can be a sign of a serious problem that needs a doctor straight "
+            "away. Go to your nearest A&E (emergency department) now, or call 999. Do not do "
+            "your exercises today. Your physiotherapist has been told."
+        ),
+    },
+    SAME_DAY: {
+        "title": "See a doctor today",
+        "text": (
+            "What you told us needs a doctor to check you today. Call your GP surgery now and "
+            "ask for an urgent same-day appointment, or go to an urgent treatment centre, or "
+            "call NHS 111. Do not wait for your next physiotherapy appointment, and stop your "
+            "exercises until a doctor has seen you. If it gets worse quickly, call 999. Your "
+            "physiotherapist has been told."
+        ),
+    },
+}
+
+
+def urgency_of(codes) -> str:
+    """The most urgent level among the questions answered yes ("" for none)."""
+    levels = {BY_CODE[c].urgency for c in codes if c in BY_CODE}
+    if EMERGENCY in levels:
+        return EMERGENCY
+    if SAME_DAY in levels:
+        return SAME_DAY
+    return ""

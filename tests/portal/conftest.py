@@ -1,0 +1,24 @@
+import pytest
+
+from programmes import services
+from programmes.api import patient_today
+from tests.programmes.helpers import make_plan
+
+
+@pytest.fixture
+def today(patient_record):
+    return patient_today(patient_record)
+
+
+@pytest.fixture
+def active_plan(patient, patient_record, clinician, today):
+    """Alfredson (two exercises, twice a day, every day), active from today."""
+    plan = make_plan(patient_record, clinician, start_on=today)
+    services.plan_activate(plan=plan, by=clinician)
+    return plan
+
+
+@pytest.fixture
+def portal(client, patient):
+    client.force_login(patient)
+    return client

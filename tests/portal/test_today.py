@@ -1,0 +1,157 @@
+"""Today: exercises due with dosage and steps; logging done, partial and
+skipped (plain posts and HTMX), against the version the patient did."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programmes.models import Exercise, Prescription, SessionLog
+from tests.programmes.helpers import make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _rx(plan):
+    return list(plan.current_version().prescriptions.order_by("order", "id"))
+
+
+def test_today_lists_the_exercises_due_with_dosage_and_steps(portal, active_plan):
+    body = portal.get(reverse("portal:today")).content.decode()
+    for p in _rx(active_plan):
+        assert p.exercise.name in body
+        assert p.dose in body
+        assert p.exercise.steps[0] in body
+    assert "2 sessions today" in body
+    assert "Session 1 of 2" in body
+
+
+def test_without_a_plan_today_says_so(portal):
+    body = portal.get(reverse("portal:today")).content.decode()
+    assert "No exercises today" in body
+
+
+def test_logging_done_stores_a_log_against_the_version_and_relogging_updates_it(
+    portal, active_plan, today, patient_record
+):
+    p = _rx(active_plan)[0]
+    url = reverse("portal:log", args=[p.pk])
+    response = portal.post(
+        url, {"session": "1", "outcome": "done", "pain_during": "3", "difficulty": "3"}
+    )
+    assert response.status_code == 302
+    log = SessionLog.objects.get()
+    assert (log.patient, log.version, log.prescription) == (patient_record, p.version, p)
+    assert (log.outcome, log.pain_during, log.difficulty, log.performed_on) == (
+        "done",
+        3,
+        3,
+        today,
+    )
+    portal.post(url, {"session": "1", "outcome": "partial", "sets_done": "2", "reps_done": "15"})
+    log = SessionLog.objects.get()
+    assert (log.outcome, log.sets_done, log.reps_done) == ("partial", 2, 15)
+    portal.post(url, {"session": "2", "skip": "no_time"})
+    assert SessionLog.objects.count() == 2
+    body = portal.get(reverse("portal:today")).content.decode()
+    assert "Partly done" in body and "No time" in body
+
+
+def test_a_skip_is_one_tap_with_its_reason(portal, active_plan):
+    p = _rx(active_plan)[1]
+    portal.post(reverse("portal:log", args=[p.pk]), {"session": "1", "skip": "pain"})
+    log = SessionLog.objects.get()
+    assert (log.outcome, log.skip_reason) == ("skipped", "pain")
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"session": "1", "outcome": "partial"}, "Tell us how much you did"),
+        ({"session": "1", "outcome": "done", "pain_during": "11"}, "Select a valid choice"),
+        ({"session": "7", "outcome": "done"}, "Select a valid choice"),
+        ({"session": "1"}, "Choose Done, Partly done or a reason for skipping"),
+        ({"session": "1", "skip": "bored"}, "Select a valid choice"),
+        ({"session": "1", "outcome": "partial", "sets_done": "-1"}, "greater than or equal"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_nothing_is_stored(portal, active_plan, data, message):
+    p = _rx(active_plan)[0]
+    response = portal.post(reverse("portal:log", args=[p.pk]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SessionLog.objects.exists()
+
+
+def test_htmx_swaps_the_card(portal, active_plan):
+    p = _rx(active_plan)[0]
+    response = portal.post(
+        reverse("portal:log", args=[p.pk]),
+        {"session": "1", "outcome": "done"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<article class="card mb-3 exercise-card" id="ex-{p.pk}"')
+    assert "<html" not in body
+    assert "Session 1: <strong>Done</strong>" in body
+    bad = portal.post(
+        reverse("portal:log", args=[p.pk]),
+        {"session": "1", "outcome": "partial"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "Tell us how much you did" in bad.content.decode()
+
+
+def test_another_patients_exercise_is_404_and_nothing_is_logged(
+    portal, active_plan, other_patient_record, colleague, today
+):
+    from programmes import services
+
+    other = make_plan(other_patient_record, colleague, start_on=today)
+    services.plan_activate(plan=other, by=colleague)
+    response = portal.post(
+        reverse("portal:log", args=[_rx(other)[0].pk]), {"session": "1", "outcome": "done"}
+    )
+    assert response.status_code == 404
+    assert "Vandermeer" not in response.content.decode()
+    assert not SessionLog.objects.exists()
+
+
+def test_an_exercise_of_an_ended_version_is_not_loggable(portal, active_plan):
+    old = _rx(active_plan)[0]
+    version = active_plan.current_version()
+    version.valid_until = version.valid_from  # ended: in force on no day
+    version.save()
+    response = portal.post(
+        reverse("portal:log", args=[old.pk]), {"session": "1", "outcome": "done"}
+    )
+    assert response.status_code == 404
+    assert not SessionLog.objects.exists()
+
+
+def _add_exercises(plan, n):
+    version = plan.current_version()
+    template = _rx(plan)[0]
+    used = set(version.prescriptions.values_list("exercise_id", flat=True))
+    for ex in Exercise.objects.shipped().exclude(pk__in=used)[:n]:
+        fields = template.copy_fields()
+        fields.pop("lineage")
+        fields.update(exercise_id=ex.pk, order=fields["order"] + 10)
+        Prescription.objects.create(version=version, **fields)
+
+
+def test_today_query_count_is_constant_in_the_number_of_exercises(
+    portal, active_plan, django_assert_num_queries
+):
+    # session, user, patient; active plan, version in force, the version with
+    # its prescriptions and exercises (prefetch); the day's logs.
+    url = reverse("portal:today")
+    with CaptureQueriesContext(connection) as two:
+        assert portal.get(url).status_code == 200
+    queries = len(two.captured_queries)  # read now: the next request resets the log
+    assert queries <= 10
+    _add_exercises(active_plan, 4)
+    with django_assert_num_queries(queries):
+        body = portal.get(url).content.decode()
+    assert body.count('class="card mb-3 exercise-card"') == 6
