@@ -80,6 +80,8 @@ PAGES = [
     Page("admin: patients (clinic admin)", "clinic_admin", "/admin/patients/patient/"),
     Page("admin: audit events (clinic admin)", "clinic_admin", "/admin/clinic/auditevent/"),
     Page("portal Today (patient)", "patient", "/portal/"),
+    Page("portal Progress (patient)", "patient", "/portal/progress/"),
+    Page("alert list (clinician)", "clinician", "/programmes/alerts/"),
 ]
 
 WRK_SCRIPT = """
