@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from clinic.models import StaffMember
+from clinic.models import ClinicScopedQuerySet, StaffMember, visible_clinic_ids
 from patients.models import Patient
 
 
@@ -106,17 +106,8 @@ def _power_field(label: str):
     )
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def for_user(self, user) -> "AssessmentQuerySet":
-        """Assessments of patients the user may see, for roles that see clinical content."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.sees_clinical_content:
-            return self.none()
-        return self.filter(patient__clinic_id__in=member.clinic_ids)
+class AssessmentQuerySet(ClinicScopedQuerySet):
+    """Assessments are clinical: reception sees none."""
 
 
 class Assessment(models.Model):
@@ -429,16 +420,12 @@ class OutcomeResponseQuerySet(models.QuerySet):
     def for_user(self, user) -> "OutcomeResponseQuerySet":
         """Responses in assessments the user may see, and the patient-entered
         ones (no assessment) of patients the user may see clinically."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
+        ids = visible_clinic_ids(user, clinical=True)
+        if ids is None:
             return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.sees_clinical_content:
-            return self.none()
         return self.filter(
             models.Q(assessment__in=Assessment.objects.for_user(user))
-            | models.Q(assessment__isnull=True, patient__clinic_id__in=member.clinic_ids)
+            | models.Q(assessment__isnull=True, patient__clinic_id__in=ids)
         )
 
     def series(self, patient, code: str, version: str) -> "OutcomeResponseQuerySet":

@@ -74,6 +74,33 @@ class Role(models.TextChoices):
     CLINIC_ADMIN = "clinic_admin", "Clinic admin"
 
 
+def visible_clinic_ids(user, *, clinical: bool = False) -> list | None:
+    """Ids of the clinics whose records the user may see; ``None`` means every
+    clinic (a superuser). ``clinical``: only for roles that see clinical content
+    (DESIGN.md access model: reception sees demographics and contacts only)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    member = getattr(user, "staff_member", None)
+    if member is None or (clinical and not member.sees_clinical_content):
+        return []
+    return member.clinic_ids
+
+
+class ClinicScopedQuerySet(models.QuerySet):
+    """``for_user`` for records reached from their clinic by ``clinic_path``."""
+
+    clinic_path = "patient__clinic_id"
+    clinical = True
+
+    def for_user(self, user):
+        ids = visible_clinic_ids(user, clinical=self.clinical)
+        if ids is None:
+            return self
+        return self.filter(**{f"{self.clinic_path}__in": ids})
+
+
 class StaffMemberQuerySet(models.QuerySet):
     def for_user(self, user) -> "StaffMemberQuerySet":
         if user.is_superuser:

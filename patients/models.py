@@ -7,7 +7,13 @@ from django.db.models import Q
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Clinic, StaffMember, default_time_zone, validate_time_zone
+from clinic.models import (
+    Clinic,
+    ClinicScopedQuerySet,
+    StaffMember,
+    default_time_zone,
+    validate_time_zone,
+)
 
 
 class Sex(models.TextChoices):
@@ -52,17 +58,11 @@ class ConsentKind(models.TextChoices):
     REMINDERS = "reminders", "Exercise reminders"
 
 
-class PatientQuerySet(models.QuerySet):
-    def for_user(self, user) -> "PatientQuerySet":
-        """Patients the user may see: their clinics' patients, for staff only."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not user.is_active:
-            return self.none()
-        return self.filter(clinic_id__in=member.clinic_ids)
+class PatientQuerySet(ClinicScopedQuerySet):
+    """Patients of the user's clinics, for every staff role."""
+
+    clinic_path = "clinic_id"
+    clinical = False
 
     def search(self, text: str) -> "PatientQuerySet":
         from patients.search import patient_search_filter
@@ -242,17 +242,10 @@ class ErasureStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
-class ErasureRequestQuerySet(models.QuerySet):
-    def for_user(self, user) -> "ErasureRequestQuerySet":
-        """Requests of the user's clinics, for roles that see clinical content."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.sees_clinical_content:
-            return self.none()
-        return self.filter(clinic_id__in=member.clinic_ids)
+class ErasureRequestQuerySet(ClinicScopedQuerySet):
+    """Requests of the user's clinics, for roles that see clinical content."""
+
+    clinic_path = "clinic_id"
 
 
 class ErasureRequest(models.Model):

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Clinic, StaffMember
+from clinic.models import Clinic, ClinicScopedQuerySet, StaffMember, visible_clinic_ids
 from patients.models import Patient
 
 # --- Limits with the messages the forms show (issue 4 "validation") ---
@@ -107,14 +107,12 @@ def _dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=
 class ExerciseQuerySet(models.QuerySet):
     def for_user(self, user) -> ExerciseQuerySet:
         """The shipped library plus the user's clinics' own exercises (staff only)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
+        ids = visible_clinic_ids(user)
+        if ids is None:
             return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not user.is_active:
+        if not ids:
             return self.none()
-        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=member.clinic_ids))
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids))
 
     def shipped(self) -> ExerciseQuerySet:
         return self.filter(clinic__isnull=True)
@@ -257,14 +255,13 @@ class Exercise(models.Model):
 
 class ProgrammeTemplateQuerySet(models.QuerySet):
     def for_user(self, user) -> ProgrammeTemplateQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
+        """Shipped templates plus the user's clinics' own (staff only)."""
+        ids = visible_clinic_ids(user)
+        if ids is None:
             return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not user.is_active:
+        if not ids:
             return self.none()
-        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=member.clinic_ids))
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids))
 
 
 class ProgrammeTemplate(models.Model):
@@ -448,18 +445,8 @@ class PlanStatus(models.TextChoices):
     DISCONTINUED = "discontinued", "Discontinued"
 
 
-class TreatmentPlanQuerySet(models.QuerySet):
-    def for_user(self, user) -> TreatmentPlanQuerySet:
-        """Plans of the user's clinics' patients, for roles that see clinical
-        content (plans are clinical: reception sees none)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not user.is_active or not member.sees_clinical_content:
-            return self.none()
-        return self.filter(patient__clinic_id__in=member.clinic_ids)
+class TreatmentPlanQuerySet(ClinicScopedQuerySet):
+    """Plans are clinical content: reception sees none."""
 
     def active(self) -> TreatmentPlanQuerySet:
         return self.filter(status=PlanStatus.ACTIVE)
@@ -1038,17 +1025,8 @@ class AlertStatus(models.TextChoices):
 OPEN_ALERT_STATUSES = [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]
 
 
-class AlertQuerySet(models.QuerySet):
-    def for_user(self, user) -> AlertQuerySet:
-        """Alerts about patients the user may see clinically (not reception)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.sees_clinical_content:
-            return self.none()
-        return self.filter(patient__clinic_id__in=member.clinic_ids)
+class AlertQuerySet(ClinicScopedQuerySet):
+    """Alerts about patients the user may see clinically (not reception)."""
 
     def unresolved(self) -> AlertQuerySet:
         return self.filter(status__in=OPEN_ALERT_STATUSES)
@@ -1240,20 +1218,11 @@ class CheckInUrgency(models.TextChoices):
     SAME_DAY = "U", "Same-day medical assessment"
 
 
-class CheckInQuerySet(models.QuerySet):
+class CheckInQuerySet(ClinicScopedQuerySet):
+    """Check-ins of patients the user may see clinically (not reception)."""
+
     def for_patient(self, patient) -> CheckInQuerySet:
         return self.filter(patient=patient)
-
-    def for_user(self, user) -> CheckInQuerySet:
-        """Check-ins of patients the user may see clinically (not reception)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.sees_clinical_content:
-            return self.none()
-        return self.filter(patient__clinic_id__in=member.clinic_ids)
 
 
 class CheckIn(models.Model):
