@@ -127,9 +127,9 @@ def _steps() -> list[tuple[str, Step]]:
         ("prescriptions", t.prescriptions),
         ("session logs", t.session_logs),
         ("reminder preferences", t.reminder_preferences),
+        ("reminder occurrences", t.reminder_occurrences),
         ("alerts", t.alerts),
         ("audit events", t.audit_events),
-        # ("reminder occurrences", programmes.loaddata.reminder_occurrences),  # issue 5
     ]
 
 

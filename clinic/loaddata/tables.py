@@ -32,6 +32,7 @@ from programmes.models import (
     Exercise,
     Prescription,
     ProgrammeVersion,
+    ReminderOccurrence,
     ReminderPreference,
     SessionLog,
     TreatmentPlan,
@@ -561,6 +562,35 @@ def reminder_preferences(ctx: LoadContext) -> int:
             "updated_at": "p.created_at",
         },
         f"FROM {_table(Patient)} p WHERE p.status = 'active' AND p.consent_reminders",
+    )
+
+
+REMINDER_PAST_DAYS = 14
+REMINDER_AHEAD_DAYS = 2
+
+
+def reminder_occurrences(ctx: LoadContext) -> int:
+    """The first slot of each preference: two weeks sent, the next two days
+    planned (what the planner keeps ahead), at the patient's local time."""
+    local_date = f"(DATE '{ctx.today.isoformat()}' + d.n)"
+    due_at = f"(({local_date} + (r.local_times->>0)::time) AT TIME ZONE p.time_zone)"
+    return insert_select(
+        ctx,
+        ReminderOccurrence,
+        {
+            "id": ctx.uuid("occurrence", "r.patient_id", "d.n::text"),
+            "patient_id": "r.patient_id",
+            "channel": "r.channel",
+            "local_date": local_date,
+            "slot": "r.local_times->>0",
+            "due_at": due_at,
+            "state": "CASE WHEN d.n < 0 THEN 'sent' ELSE 'planned' END",
+            "attempts": "CASE WHEN d.n < 0 THEN 1 ELSE 0 END",
+            "sent_at": f"CASE WHEN d.n < 0 THEN {due_at} + interval '1 minute' END",
+            "created_at": f"{due_at} - interval '2 days'",
+        },
+        f"FROM {_table(ReminderPreference)} r JOIN {_table(Patient)} p ON p.id = r.patient_id "
+        f"CROSS JOIN generate_series(-{REMINDER_PAST_DAYS}, {REMINDER_AHEAD_DAYS - 1}) AS d(n)",
     )
 
 

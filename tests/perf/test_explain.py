@@ -19,12 +19,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment
 from clinic.models import Role, StaffMember
 from patients.models import Patient
 from programmes import api
-from programmes.models import TreatmentPlan
+from programmes.models import ReminderOccurrence, TreatmentPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ BIG_TABLES = {
     "assessments_assessment",
     "assessments_outcomeresponse",
     "programmes_reminderpreference",
+    "programmes_reminderoccurrence",
 }
 # Not listed: programmes_alert. Unresolved alerts are bounded (one per kind and
 # patient, served by the partial unique index on patient), and the sample holds
@@ -134,6 +136,14 @@ def test_the_key_pages_read_big_tables_through_indexes(chain, client):
     for sql in selects(ctx):
         for table in seq_scans(explain(sql)):
             failures.append(f"programmes.api: Seq Scan on {table}\n    {sql[:300]}")
+
+    # The reminder dispatcher polls for due rows every minute.
+    due = ReminderOccurrence.objects.due(timezone.now()).order_by("due_at").values_list("id")[:500]
+    sql, params = due.query.sql_with_params()
+    with connection.cursor() as cursor:
+        sql = cursor.mogrify(sql, params)
+    for table in seq_scans(explain(sql)):
+        failures.append(f"reminder dispatch: Seq Scan on {table}\n    {sql[:300]}")
 
     assert explained > 60
     assert not failures, "\n".join(failures)

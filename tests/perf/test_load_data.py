@@ -11,7 +11,14 @@ from django.utils import timezone
 from assessments.models import Assessment, OutcomeResponse
 from clinic.models import AuditEvent, Clinic, StaffMember
 from patients.models import Patient
-from programmes.models import Alert, Prescription, ReminderPreference, SessionLog, TreatmentPlan
+from programmes.models import (
+    Alert,
+    Prescription,
+    ReminderOccurrence,
+    ReminderPreference,
+    SessionLog,
+    TreatmentPlan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +82,13 @@ def test_it_generates_a_clinic_chain_in_realistic_proportions():
     )
     assert 0.4 < days / possible < 0.9
     assert ReminderPreference.objects.count() == logging.filter(consent_reminders=True).count()
+    # Two weeks sent and two days planned per preference, one per local day and slot.
+    occurrences = ReminderOccurrence.objects.all()
+    assert occurrences.count() == ReminderPreference.objects.count() * 16
+    assert occurrences.filter(state="sent").count() == ReminderPreference.objects.count() * 14
+    first = occurrences.select_related("patient").order_by("local_date").first()
+    local = first.due_at.astimezone(__import__("zoneinfo").ZoneInfo(first.patient.time_zone))
+    assert (local.date(), local.strftime("%H:%M")) == (first.local_date, first.slot)
     assert 0 < Alert.objects.count() < 300
     assert AuditEvent.objects.filter(action="patient_view").count() == 300 * 8 + 1200
 
