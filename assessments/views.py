@@ -105,6 +105,30 @@ class AssessmentDetailView(ClinicalMixin, View):
 
 
 class SectionSaveView(ClinicalMixin, View):
+    def _autosaved(self, request, form, error):
+        """A draft saved as the clinician types (HTMX, on change): a short status
+        for the section, and the red-flag list swapped out of band, because the
+        rules ran on this save too."""
+        saved = form.is_valid() and not error
+        if saved:
+            self.assessment = selectors.assessment_for_page(
+                request.user, self.patient, self.assessment.pk
+            )
+        problem = error or next(iter(form.errors.values()), [""])[0] if not saved else ""
+        return render(
+            request,
+            "assessments/includes/autosaved.html",
+            {
+                "saved": saved,
+                "problem": problem,
+                "saved_at": timezone.now(),
+                "patient": self.patient,
+                "assessment": self.assessment,
+                "events": list(self.assessment.red_flags.all()),
+                "resolve_form": ResolveForm(),
+            },
+        )
+
     def post(self, request, patient_id, assessment_id, section):
         form_class = SECTION_FORMS.get(section)
         if form_class is None:
@@ -126,6 +150,8 @@ class SectionSaveView(ClinicalMixin, View):
             except services.AssessmentError as exc:
                 form.add_error(None, str(exc))
                 error = str(exc)
+        if request.htmx and request.POST.get("autosave"):
+            return self._autosaved(request, form, error)
         if form.is_valid() and not error:
             if request.htmx:
                 # Re-render the page body parts that depend on the save (banner, prompts).

@@ -364,3 +364,35 @@ def test_assessment_page_query_count_is_constant(
     assert page_queries() <= base + 2
     with django_assert_max_num_queries(16):
         client.get(url("detail", assessment))
+
+
+def test_a_draft_saves_itself_on_change_and_shows_new_red_flags(client, assessment, clinician):
+    client.force_login(clinician)
+    data = {"screen-dvt_suspected": "present", "autosave": "1"}
+    response = client.post(url("section", assessment, "screen"), data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Draft saved at" in body
+    # The red-flag list is swapped out of band with the rule that fired.
+    assert 'hx-swap-oob="true"' in body and "Suspected deep vein thrombosis" in body
+    assert 'id="workspace"' not in body
+    assessment.refresh_from_db()
+    assert assessment.red_flags.count() == 1
+
+
+def test_an_autosave_with_bad_input_says_so_and_saves_nothing(client, assessment, clinician):
+    client.force_login(clinician)
+    data = {"examination-power_l4_left": "9", "autosave": "1"}
+    response = client.post(url("section", assessment, "examination"), data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "Not saved yet: Oxford power is graded 0 to 5" in body
+    assessment.refresh_from_db()
+    assert assessment.power_l4_left is None
+
+
+def test_only_drafts_offer_autosave(client, assessment, clinician):
+    client.force_login(clinician)
+    page = client.get(url("detail", assessment)).content.decode()
+    assert "Saves automatically" in page
+    services.assessment_sign(assessment=assessment, by=clinician)
+    page = client.get(url("detail", assessment)).content.decode()
+    assert "Saves automatically" not in page

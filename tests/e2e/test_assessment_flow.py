@@ -4,6 +4,7 @@ Wells screen, sees the urgent banner, records the action, scores a LEFS, signs."
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.instruments import get_instrument
 from assessments.models import Assessment, AssessmentStatus
@@ -64,3 +65,23 @@ def test_initial_assessment_with_positive_wells_then_action_lefs_and_sign(
     assert assessment.status == AssessmentStatus.SIGNED
     assert assessment.responses.get(instrument_code="lefs").total == 60
     assert assessment.red_flags.get().resolution.action == "same_day_gp"
+
+
+def test_a_draft_section_saves_itself_after_a_change(clinician_page, patient_record, clinician):
+    from datetime import date
+
+    from assessments import services
+
+    assessment = services.assessment_create(
+        patient=patient_record,
+        clinician=clinician.staff_member,
+        assessed_on=date(2026, 3, 2),
+        by=clinician,
+    )
+    page = clinician_page
+    page.goto(f"/patients/{patient_record.pk}/assessments/{assessment.pk}/")
+    page.get_by_label("Medications").fill("Naproxen 500 mg")
+    page.get_by_label("Medications").press("Tab")
+    expect(page.locator("#history-autosave")).to_contain_text("Draft saved at")
+    assessment.refresh_from_db()
+    assert assessment.medications == "Naproxen 500 mg"
