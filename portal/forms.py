@@ -7,18 +7,15 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 
+from programmes import forms as preference_forms
 from programmes import self_screen
 from programmes.models import (
     DURATION_MAX_MIN,
     REPS_MAX,
     SETS_MAX,
-    WEEKDAY_NAMES,
     Difficulty,
-    ReminderChannel,
     SessionOutcome,
     SkipReason,
-    days_list,
-    days_mask,
 )
 
 
@@ -242,11 +239,12 @@ def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-class ReminderPreferenceForm(StyledForm):
-    """The patient's reminder choices (issue 5 may ship its own form: the lead keeps one)."""
+class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm):
+    """The patient's side of the reminders form (the same checks as the staff
+    page: a known channel address, quiet hours that leave a reminder, no pause
+    in the past), with two time pickers instead of a typed list of times."""
 
-    enabled = forms.BooleanField(label="Send me exercise reminders", required=False)
-    channel = forms.ChoiceField(label="How", choices=ReminderChannel.choices)
+    local_times = None  # built from the time pickers in clean()
     time_1 = forms.TimeField(
         label="First reminder time", widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -255,63 +253,22 @@ class ReminderPreferenceForm(StyledForm):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
-    days = forms.TypedMultipleChoiceField(
-        label="Days",
-        choices=[(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day."},
-    )
-    quiet_start = forms.TimeField(
-        label="Quiet hours from (optional)",
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-    )
-    quiet_end = forms.TimeField(
-        label="Quiet hours until (optional)",
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-    )
-    paused_until = forms.DateField(
-        label="Pause reminders until (optional)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="No reminders up to and including this day.",
-    )
+    field_order = ["enabled", "channel", "time_1", "time_2", "days"]
 
     @classmethod
     def initial_for(cls, preference) -> dict:
+        initial = super().initial_for(preference)
         times = list(preference.local_times or [])
-        return {
-            "enabled": preference.enabled,
-            "channel": preference.channel,
-            "time_1": times[0] if times else "08:00",
-            "time_2": times[1] if len(times) > 1 else None,
-            "days": [str(d) for d in days_list(preference.days_of_week)],
-            "quiet_start": preference.quiet_start,
-            "quiet_end": preference.quiet_end,
-            "paused_until": preference.paused_until,
-        }
+        initial.pop("local_times")
+        initial["time_1"] = times[0] if times else "08:00"
+        initial["time_2"] = times[1] if len(times) > 1 else None
+        return initial
 
     def clean(self):
+        picked = [self.cleaned_data.get(name) for name in ("time_1", "time_2")]
+        self.cleaned_data["local_times"] = sorted({t.strftime("%H:%M") for t in picked if t})
         cleaned = super().clean()
-        start, end = cleaned.get("quiet_start"), cleaned.get("quiet_end")
-        if bool(start) != bool(end):
-            self.add_error("quiet_end", "Give both ends of the quiet hours, or neither.")
         paused = cleaned.get("paused_until")
         if paused and paused > _date.today() + timedelta(days=366):
             self.add_error("paused_until", "Pause for a year at most.")
         return cleaned
-
-    def data_for_service(self) -> dict:
-        c = self.cleaned_data
-        times = sorted({t.strftime("%H:%M") for t in (c["time_1"], c.get("time_2")) if t})
-        return {
-            "enabled": c["enabled"],
-            "channel": c["channel"],
-            "local_times": times,
-            "days_of_week": days_mask(c["days"]),
-            "quiet_start": c.get("quiet_start"),
-            "quiet_end": c.get("quiet_end"),
-            "paused_until": c.get("paused_until"),
-        }

@@ -354,7 +354,10 @@ class RemindersView(PatientRequiredMixin, View):
     def get(self, request):
         preference = activity.reminder_preference_for(self.patient)
         return self._render(
-            request, ReminderPreferenceForm(initial=ReminderPreferenceForm.initial_for(preference))
+            request,
+            ReminderPreferenceForm(
+                initial=ReminderPreferenceForm.initial_for(preference), patient=self.patient
+            ),
         )
 
     def post(self, request):
@@ -367,17 +370,19 @@ class RemindersView(PatientRequiredMixin, View):
             token = activity.calendar_feed_create(patient=self.patient)
             url = request.build_absolute_uri(reverse("portal:calendar-feed", args=[token]))
             preference = activity.reminder_preference_for(self.patient)
-            form = ReminderPreferenceForm(initial=ReminderPreferenceForm.initial_for(preference))
+            form = ReminderPreferenceForm(
+                initial=ReminderPreferenceForm.initial_for(preference), patient=self.patient
+            )
             return self._render(request, form, new_feed_url=url)
         if action == "feed-revoke":
             activity.calendar_feed_revoke(patient=self.patient)
             messages.success(request, "Your calendar link no longer works.")
             return redirect("portal:reminders")
-        form = ReminderPreferenceForm(request.POST)
+        form = ReminderPreferenceForm(request.POST, patient=self.patient)
         if not form.is_valid():
             return self._render(request, form, status=400)
         reminder_preference_update(
-            patient=self.patient, data=form.data_for_service(), by=request.user, request=request
+            patient=self.patient, data=form.preference_data(), by=request.user, request=request
         )
         messages.success(request, "Your reminder settings are saved.")
         return redirect("portal:reminders")

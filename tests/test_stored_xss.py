@@ -204,7 +204,11 @@ def test_portal_forms_have_no_free_text_and_echo_bad_choices_escaped(client, pat
         questionnaire_form_class,
     )
 
-    forms_ = [CheckInForm(), ReminderPreferenceForm(), SessionLogForm(sessions=2)]
+    forms_ = [
+        CheckInForm(),
+        ReminderPreferenceForm(patient=patient.patient),
+        SessionLogForm(sessions=2),
+    ]
     forms_ += [questionnaire_form_class(get_instrument(c))() for c in ("lefs", "visa_a", "odi")]
     for form in forms_:
         assert free_text_fields(form) == [], type(form).__name__

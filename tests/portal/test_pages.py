@@ -256,6 +256,23 @@ def test_reminder_settings_are_saved_paused_and_unsubscribed(portal, patient_rec
     assert pref.enabled is False
 
 
+def test_the_portal_reminder_form_makes_the_same_checks_as_the_staff_page(portal, patient_record):
+    patient_record.mobile_phone = ""
+    patient_record.save()
+    data = {"enabled": "on", "channel": "sms", "time_1": "23:00", "days": ["0"], "action": "save"}
+    body = portal.post(reverse("portal:reminders"), data).content.decode()
+    assert "There is no mobile number on the record." in body
+    data = {**data, "channel": "email", "quiet_start": "22:00", "quiet_end": "07:00"}
+    body = portal.post(reverse("portal:reminders"), data).content.decode()
+    assert "The quiet hours cover every reminder time" in body
+    body = portal.post(
+        reverse("portal:reminders"),
+        {**data, "quiet_start": "", "quiet_end": "", "paused_until": "2020-01-01"},
+    ).content.decode()
+    assert "The pause cannot end in the past." in body
+    assert not ReminderPreference.objects.filter(patient=patient_record).exists()
+
+
 def test_the_calendar_feed_has_only_exercise_sessions_and_can_be_revoked(
     portal, client, active_plan, patient_record
 ):
