@@ -172,7 +172,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -237,7 +237,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The queue reminder sends go to (a dedicated queue lets tests and deploys keep them apart).
 REMINDER_QUEUE = env.str("REMINDER_QUEUE", default="celery")
-CELERY_TASK_ROUTES = {"programmes.tasks.send_reminder": {"queue": REMINDER_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "programmes.tasks.send_reminder": {"queue": REMINDER_QUEUE},
+    "programmes.tasks.send_reminders": {"queue": REMINDER_QUEUE},
+}
 # "console" logs texts; "webhook" POSTs JSON {"to", "body", "reference"} to the URL;
 # "locmem" keeps them in memory (tests). See programmes/sms.py.
 REMINDER_SMS_BACKEND = env.str("REMINDER_SMS_BACKEND", default="console")
