@@ -9,12 +9,17 @@
    connections: throughput and p50/p95/p99 latency, each page also as a share
    of a trivial Django view's throughput measured on the same server.
 5. Reads the peak resident memory of each gunicorn worker (VmHWM).
-6. Writes docs/benchmarks.md, and compares with docs/benchmarks-baseline.json
+6. Reminders (`manage.py bench_reminders`): the planner's 48-hour pass over
+   every patient of the generated data, then BENCH_REMINDERS reminders
+   delivered through a real Celery worker, Redis and an SMTP sink on loopback,
+   against as many no-op Celery tasks on the same worker; the worker's peak RSS.
+7. Writes docs/benchmarks.md, and compares with docs/benchmarks-baseline.json
    (written when missing or with BENCH_SAVE_BASELINE=1).
 
 Environment: BENCH_PATIENTS (100000), BENCH_LOG_DAYS (90), BENCH_SECONDS (10),
 BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH_WORKERS (cores + 1),
 BENCH_DB (clinic_bench), BENCH_REUSE_DB=1 (keep a database generated before),
+BENCH_REMINDERS (2000), BENCH_REDIS_URL (redis://127.0.0.1:6379/12),
 DATABASE_HOST_URL (postgres://postgres@127.0.0.1:5432).
 """
 
@@ -51,11 +56,15 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) + 1)))
 DB_NAME = os.environ.get("BENCH_DB", "clinic_bench")
 DB_HOST_URL = os.environ.get("DATABASE_HOST_URL", "postgres://postgres@127.0.0.1:5432")
 REUSE_DB = os.environ.get("BENCH_REUSE_DB") == "1"
+REMINDERS = int(os.environ.get("BENCH_REMINDERS", "2000"))
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 # Targets of issue 8.
 TARGET_P95_MS = 150
 TARGET_RATIO = 0.40
 TARGET_RSS_MB = 150
+TARGET_REMINDER_RATIO = 0.50
+TARGET_PLAN_PER_MINUTE = 100_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,7 @@ def server_env(port: int) -> dict:
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"{DB_HOST_URL}/{DB_NAME}",
         LOG_LEVEL="WARNING",
+        REDIS_URL=REDIS_URL,
     )
     return env
 
@@ -138,6 +148,7 @@ def prepare_database(env: dict) -> list[str]:
     psql(f"CREATE DATABASE {DB_NAME}")
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
     log(f"generating {PATIENTS:,} active patients ({LOG_DAYS} days of logs)")
+    started = time.monotonic()
     out = run(
         [
             PYTHON,
@@ -150,6 +161,9 @@ def prepare_database(env: dict) -> list[str]:
         capture_output=True,
         text=True,
     ).stdout
+    out += (
+        f"Wall clock, with the foreign-key checks at commit: {time.monotonic() - started:.0f} s.\n"
+    )
     print(out, flush=True)
     # A live database is vacuumed: hint bits set and visibility maps built,
     # so the first minutes of the run do not pay for the bulk load.
@@ -333,6 +347,52 @@ def table_sizes() -> dict:
     return {name: int(n) for name, n in (line.split(",") for line in out.split())}
 
 
+def measure_reminders(env: dict) -> dict:
+    """`manage.py bench_reminders` on the generated data: its figures as a dict."""
+    log(f"reminders: planning every patient, then {REMINDERS:,} through Celery and SMTP")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run(
+            [
+                PYTHON,
+                "manage.py",
+                "bench_reminders",
+                "--plan-existing",
+                f"--batch={REMINDERS}",
+                f"--json={out.name}",
+            ],
+            env,
+        )
+        return json.loads(Path(out.name).read_text())
+
+
+def reminder_lines(r: dict, baseline: dict) -> list[str]:
+    per_minute = r["plan_created"] / r["plan_s"] * 60
+    ratio_met = r["ratio"] >= TARGET_REMINDER_RATIO and r["sent"] == r["due"]
+    before = baseline.get("reminders", {})
+    was = f" (baseline {before['ratio']:.2f})" if before else ""
+    rss = ", ".join(f"{m:.0f}" for m in r["worker_rss_mb"])
+    return [
+        "",
+        "## Reminders (Celery worker, Redis, SMTP sink on loopback)",
+        "",
+        f"Worker: prefork, {r['concurrency']} processes. The no-op task and the reminders go "
+        "through the same worker and queue in the same run.",
+        "",
+        "| Measure | Result | Target |",
+        "|---|---|---|",
+        f"| Planning the next 48 h for {r['plan_patients']:,} patients with reminders | "
+        f"{r['plan_created']:,} occurrences in {r['plan_s']:.1f} s ({per_minute:,.0f} per "
+        f"minute) | {TARGET_PLAN_PER_MINUTE:,} per minute: "
+        f"{'met' if per_minute >= TARGET_PLAN_PER_MINUTE else 'MISSED'} |",
+        f"| No-op task | {r['batch']:,} in {r['noop_s']:.1f} s = {r['noop_per_s']:.0f}/s | |",
+        f"| Reminders delivered (dispatch to all sent; sink received {r['sink_received']:,}) | "
+        f"{r['sent']:,} of {r['due']:,} in {r['delivery_s']:.1f} s = {r['sent_per_s']:.0f}/s | |",
+        f"| Reminders / no-op | {r['ratio']:.2f}{was} | {TARGET_REMINDER_RATIO:.2f}: "
+        f"{'met' if ratio_met else 'MISSED'} |",
+        f"| Celery worker peak RSS (main, pool processes) | {rss} MB | |",
+    ]
+
+
 def compare(name: str, result: dict, baseline: dict) -> str:
     before = baseline.get("pages", {}).get(name)
     if not before:
@@ -343,7 +403,9 @@ def compare(name: str, result: dict, baseline: dict) -> str:
     return f"{verdict} ({change:+.0f} % req/s, p95 {p95:+.0f} ms)"
 
 
-def write_report(results: dict, trivial: dict, rss: list[float], info: dict, gen: list[str]):
+def write_report(
+    results: dict, trivial: dict, rss: list[float], info: dict, gen: list[str], rem: dict
+):
     baseline = json.loads(BASELINE_JSON.read_text()) if BASELINE_JSON.exists() else {}
     lines = [
         "# Benchmarks",
@@ -374,6 +436,7 @@ def write_report(results: dict, trivial: dict, rss: list[float], info: dict, gen
             f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']} | "
             f"{'met' if met else 'MISSED'} | {compare(name, r, baseline)} |"
         )
+    lines += reminder_lines(rem, baseline)
     if gen:
         lines += ["", "Data generation (rows per second per table):", "", "```", *gen, "```"]
     lines += [
@@ -387,7 +450,13 @@ def write_report(results: dict, trivial: dict, rss: list[float], info: dict, gen
     if not baseline or os.environ.get("BENCH_SAVE_BASELINE") == "1":
         BASELINE_JSON.write_text(
             json.dumps(
-                {"run_at": info["run_at"], "machine": info, "trivial": trivial, "pages": results},
+                {
+                    "run_at": info["run_at"],
+                    "machine": info,
+                    "trivial": trivial,
+                    "pages": results,
+                    "reminders": rem,
+                },
                 indent=2,
             )
             + "\n"
@@ -428,6 +497,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         os.unlink(script)
+    reminder_figures = measure_reminders(env)
     trivial = results.pop(TRIVIAL.name)
     for r in results.values():
         r["ratio"] = r["rps"] / trivial["rps"]
@@ -437,7 +507,7 @@ def main() -> None:
         "log_days": LOG_DAYS,
         "tables": table_sizes(),
     }
-    write_report(results, trivial, rss, info, gen)
+    write_report(results, trivial, rss, info, gen, reminder_figures)
 
 
 if __name__ == "__main__":

@@ -38,12 +38,12 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import audit_record
-from clinic.mail import build_templated_mail
+from clinic.mail import build_templated_mail, drop_process_connection, process_connection
 from clinic.models import AuditAction
 from patients.models import Patient, Status
 from programmes import sms
@@ -70,6 +70,9 @@ PLAN_HORIZON = timedelta(hours=48)
 BACKOFF_BASE_S = 30
 BACKOFF_CAP_S = 300  # DESIGN.md: nothing waits longer than five minutes in the broker
 PLAN_CHUNK = 1000
+# Occurrences per send task: enough to spread the broker's cost per message,
+# few enough that a burst still spreads over every worker process.
+SEND_CHUNK = 10
 # Extra apply_async options (tests and the benchmark point them at another
 # broker connection or queue); empty in production, where settings decide.
 PUBLISH_OPTIONS: dict = {}
@@ -247,14 +250,16 @@ def _claim(now: datetime, limit: int) -> list:
 
 
 def _enqueue(ids: list) -> int:
-    """Queue one send task per id. With the broker down this logs and gives
-    up: the rows stay ``claimed`` and the sweeper queues them again later."""
-    from programmes.tasks import send_reminder
+    """Queue the send tasks, ``SEND_CHUNK`` ids per task. With the broker down
+    this logs and gives up: the rows stay ``claimed`` and the sweeper queues
+    them again later."""
+    from programmes.tasks import send_reminders
 
     queued = 0
-    for pk in ids:
+    for start in range(0, len(ids), SEND_CHUNK):
+        chunk = [str(pk) for pk in ids[start : start + SEND_CHUNK]]
         try:
-            send_reminder.apply_async(args=[str(pk)], retry=False, **PUBLISH_OPTIONS)
+            send_reminders.apply_async(args=[chunk], retry=False, **PUBLISH_OPTIONS)
         except Exception as error:  # kombu/redis errors vary by transport
             logger.warning(
                 "reminder queue unavailable (%s); %d rows wait for the sweeper",
@@ -262,7 +267,7 @@ def _enqueue(ids: list) -> int:
                 len(ids) - queued,
             )
             break
-        queued += 1
+        queued += len(chunk)
     return queued
 
 
@@ -386,10 +391,31 @@ def skip_reason(occurrence: ReminderOccurrence, preference: ReminderPreference |
 
 def due_summary(patient: Patient, day: date) -> tuple[int, int]:
     """(exercises, sessions) due on the patient's local ``day``: the only
-    programme facts a reminder carries (counts, never names or conditions)."""
-    from programmes.api import version_on
+    programme facts a reminder carries (counts, never names or conditions).
 
-    version = version_on(patient, day)
+    Two queries (the version in force of the most recently activated active
+    plan, then its prescriptions' schedules), the same answer as
+    ``programmes.api.version_on``, which also loads exercises for the pages."""
+    latest_active_plan = (
+        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
+        .order_by("-activated_at")
+        .values("id")[:1]
+    )
+    version = (
+        ProgrammeVersion.objects.filter(plan_id=Subquery(latest_active_plan), valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+        .only("id", "valid_from", "valid_until")
+        .order_by("-number")
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.only(
+                    "id", "version_id", "start_on", "end_on", "days_of_week", "sessions_per_day"
+                ),
+            )
+        )
+        .first()
+    )
     if version is None:
         return 0, 0
     return len(version.due_on(day)), version.sessions_on(day)
@@ -465,13 +491,28 @@ def _hand_off(occurrence: ReminderOccurrence, message) -> str:
         except sms.SmsError as error:
             raise TransientDeliveryError(str(error)) from None
     try:
+        # One mail connection per worker process, kept between messages: a new
+        # SMTP handshake per reminder cost more than everything else together.
+        message.connection = process_connection()
         message.send()
     except smtplib.SMTPRecipientsRefused:
         raise PermanentDeliveryError("recipient refused") from None
     except (smtplib.SMTPException, OSError) as error:
         # Connection refused, timeouts, 4xx: the server did not accept the message.
+        drop_process_connection()
         raise TransientDeliveryError(f"smtp: {type(error).__name__}") from None
     return message.extra_headers["Message-ID"]
+
+
+def _commit_without_waiting_for_disk() -> None:
+    """For the ``sent`` record only: if PostgreSQL itself crashed in the next
+    fraction of a second and lost this commit, the row would stay ``sending``
+    and the sweeper would record ``unknown``: never a second message. The
+    ``sending`` commit before the hand-off is the one that must be durable,
+    and it keeps the default."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def reminder_deliver(*, occurrence_id) -> str:
@@ -482,7 +523,7 @@ def reminder_deliver(*, occurrence_id) -> str:
     with transaction.atomic():
         occurrence = (
             ReminderOccurrence.objects.select_for_update(of=("self",))
-            .select_related("patient", "patient__clinic")
+            .select_related("patient", "patient__clinic", "patient__reminder_preference")
             .filter(pk=occurrence_id)
             .first()
         )
@@ -490,7 +531,7 @@ def reminder_deliver(*, occurrence_id) -> str:
             return "missing"
         if occurrence.state != OccurrenceState.CLAIMED:
             return f"noop:{occurrence.state}"
-        preference = ReminderPreference.objects.filter(patient_id=occurrence.patient_id).first()
+        preference = getattr(occurrence.patient, "reminder_preference", None)
         reason = skip_reason(occurrence, preference)
         exercises, sessions = (
             (0, 0) if reason else due_summary(occurrence.patient, occurrence.local_date)
@@ -525,6 +566,7 @@ def reminder_deliver(*, occurrence_id) -> str:
     except TransientDeliveryError as error:
         return _after_failure(occurrence, str(error), permanent=False)
     with transaction.atomic():
+        _commit_without_waiting_for_disk()
         updated = ReminderOccurrence.objects.filter(
             pk=occurrence.pk, state=OccurrenceState.SENDING
         ).update(

@@ -29,6 +29,23 @@ def send_reminder(occurrence_id: str) -> str:
     return reminders.reminder_deliver(occurrence_id=occurrence_id)
 
 
+@shared_task(
+    name="programmes.tasks.send_reminders",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+)
+def send_reminders(occurrence_ids: list[str]) -> list[str]:
+    """A few occurrences in one task (what the dispatcher queues): each row's
+    own state still decides, so a redelivered or retried chunk sends nothing
+    twice; it only saves the broker round trip per message."""
+    return [reminders.reminder_deliver(occurrence_id=pk) for pk in occurrence_ids]
+
+
 @shared_task(name="programmes.tasks.reminders_tick", ignore_result=True)
 def reminders_tick() -> dict:
     """Every minute (UTC): sweep, then dispatch what is due."""

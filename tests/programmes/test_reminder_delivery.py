@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import socket
 import threading
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -118,6 +119,55 @@ def test_a_transient_error_waits_with_capped_exponential_backoff_then_fails_and_
     assert row.state == OccurrenceState.FAILED and "smtp" in row.last_error
     assert row.attempts >= 3
     assert Alert.objects.filter(patient=due_patient, kind=AlertKind.REMINDER_FAILED).count() == 1
+
+
+class PeerSink:
+    """An SMTP server on loopback that records which client connection
+    (address, port) brought each message."""
+
+    def __init__(self):
+        self.peers: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook)
+        self.peers.append(session.peer)
+        return "250 OK"
+
+
+def test_a_worker_keeps_one_smtp_connection_and_replaces_one_the_server_closed(
+    clinic, clinician, queued, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    from aiosmtpd.controller import Controller
+
+    from clinic import mail as clinic_mail
+
+    for _ in range(4):
+        reminder_patient(clinic, clinician, start_on=date(2026, 6, 1))
+    with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+        reminders.reminders_plan()
+    sink = PeerSink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    try:
+        assert _dispatch(django_capture_on_commit_callbacks) == 4
+        assert [_deliver(pk) for pk in queued[:3]] == ["sent"] * 3
+        assert len(sink.peers) == 3 and len(set(sink.peers)) == 1  # one connection
+        # The server goes away and comes back: the idle connection is found dead
+        # and replaced, and the next reminder still goes out at once.
+        controller.stop()
+        controller = Controller(sink, hostname="127.0.0.1", port=settings.EMAIL_PORT)
+        controller.start()
+        monkeypatch.setattr(clinic_mail, "IDLE_CHECK_S", -1)
+        assert _deliver(queued[3]) == "sent"
+        assert len(sink.peers) == 4 and sink.peers[3] != sink.peers[0]
+    finally:
+        clinic_mail.drop_process_connection()
+        controller.stop()
+    assert ReminderOccurrence.objects.filter(state=OccurrenceState.SENT).count() == 4
 
 
 def test_the_sweeper_requeues_lost_claims_and_marks_stuck_sends_unknown(

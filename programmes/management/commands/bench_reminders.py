@@ -1,22 +1,28 @@
-"""Benchmark: plan and send reminders for N patients through a real Celery
-worker, Redis and an SMTP sink, and report throughput as a ratio against a
-no-op Celery task measured in the same run (DESIGN.md performance budgets).
-
-Not a test: run it against a scratch database, e.g.
+"""Benchmark: reminder planning and delivery through a real Celery worker,
+Redis and an SMTP sink, as a ratio against a no-op Celery task measured in the
+same run (issue 8; DESIGN.md performance budgets). `make bench` runs it on the
+generated 100,000-patient database; it also runs on its own, e.g.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/clinic_bench \\
     DJANGO_SECRET_KEY=... REDIS_URL=redis://127.0.0.1:6379/12 \\
-    python manage.py migrate && python manage.py bench_reminders --patients 10000
+    python manage.py bench_reminders --batch 2000 --plan-existing
 
-It creates a "Benchmark clinic" with N synthetic patients (bulk inserts, no
-history), each with an active one-exercise programme and a reminder due a
-minute ago, then measures: planning, dispatching, and delivery (all rows
-sent, each message received by the sink), and N no-op tasks on the same
-worker. The benchmark clinic is deleted first, so runs are repeatable.
+Not a test, and it changes the database: use a scratch one.
+
+- ``--plan-existing``: the planner's 48-hour pass over every patient in the
+  database (future ``planned`` rows are deleted first, so it makes them anew).
+- The delivery batch: a "Benchmark clinic" with ``--batch`` synthetic patients
+  (deleted first, so runs repeat), each with an active one-exercise programme
+  and a reminder due a minute ago. Other rows already due are set aside
+  (``skipped``) so that exactly the batch goes out. Measured: ``--batch``
+  no-op tasks through the same worker and queue, then dispatch and delivery
+  until every batch row is ``sent`` and the sink has received each message.
+- Peak resident memory (VmHWM) of the worker's processes.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import socket
@@ -39,6 +45,7 @@ from patients.models import Patient
 from programmes import reminders
 from programmes.models import (
     Exercise,
+    OccurrenceState,
     PlanStatus,
     Prescription,
     ProgrammeVersion,
@@ -68,15 +75,45 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _peak_rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 class Command(BaseCommand):
     help = "Benchmark reminder planning and delivery against a no-op Celery task."
 
     def add_arguments(self, parser):
-        parser.add_argument("--patients", type=int, default=1000)
+        parser.add_argument("--batch", type=int, default=1000, help="Reminders delivered.")
+        parser.add_argument(
+            "--plan-existing",
+            action="store_true",
+            help="Also time the planner over every patient already in the database.",
+        )
         parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
         parser.add_argument("--timeout", type=int, default=3600)
+        parser.add_argument(
+            "--json", dest="json_path", default="", help="Also write the figures to this file."
+        )
 
-    def handle(self, *args, patients: int, concurrency: int, timeout: int, **options):
+    def handle(self, *args, batch, plan_existing, concurrency, timeout, json_path, **options):
         from aiosmtpd.controller import Controller
 
         sink = _Sink()
@@ -87,51 +124,98 @@ class Command(BaseCommand):
         worker = self._worker(broker, controller.port, concurrency)
         conn = Connection(broker)
         reminders.PUBLISH_OPTIONS = {"connection": conn, "queue": QUEUE}
+        figures: dict = {"batch": batch, "concurrency": concurrency}
         try:
-            self.stdout.write(f"Creating {patients} patients ...")
-            started = time.perf_counter()
-            self._create(patients)
-            self.stdout.write(f"  {time.perf_counter() - started:.1f} s")
+            self._wipe()  # an earlier run's batch is not part of the planning figure
+            if plan_existing:
+                figures |= self._plan_existing()
+            self._create(batch)
             time.sleep(3)  # the worker's start-up is not part of either figure
-
-            noop_s = self._noop(patients, conn, broker, timeout)
-
-            started = time.perf_counter()
-            offered = reminders.reminders_plan(now=timezone.now() - timedelta(minutes=5))
-            plan_s = time.perf_counter() - started
-            due = ReminderOccurrence.objects.filter(due_at__lte=timezone.now()).count()
-            started = time.perf_counter()
-            claimed = reminders.reminders_dispatch()
-            dispatch_s = time.perf_counter() - started
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                sent = ReminderOccurrence.objects.filter(state="sent").count()
-                if sent >= due:
-                    break
-                time.sleep(0.5)
-            total_s = time.perf_counter() - started
-            sent = ReminderOccurrence.objects.filter(state="sent").count()
+            figures["noop_s"] = self._noop(batch, conn, broker, timeout)
+            figures |= self._deliver(timeout)
+            figures["sink_received"] = sink.count
+            pids = [worker.pid, *_children(worker.pid)]
+            figures["worker_rss_mb"] = [round(_peak_rss_mb(pid), 1) for pid in pids]
         finally:
             reminders.PUBLISH_OPTIONS = {}
             worker.terminate()
             worker.wait(30)
             controller.stop()
             conn.release()
-        noop_rate = patients / noop_s
-        send_rate = sent / total_s
-        lines = [
-            f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-            f"Python {platform.python_version()}, worker prefork x{concurrency}",
-            f"patients: {patients}; occurrences offered {offered}, due {due}, claimed {claimed}",
-            f"no-op tasks: {patients} in {noop_s:.1f} s = {noop_rate:.0f}/s",
-            f"planning (48 h): {plan_s:.1f} s = {offered / plan_s:.0f} occurrences/s",
-            f"dispatch (claim + enqueue): {dispatch_s:.1f} s = {claimed / dispatch_s:.0f}/s",
-            f"delivery (dispatch to all sent): {sent} in {total_s:.1f} s = {send_rate:.0f}/s; "
-            f"SMTP sink received {sink.count}",
-            f"ratio reminders / no-op: {send_rate / noop_rate:.3f}",
-        ]
-        for line in lines:
+        figures["noop_per_s"] = batch / figures["noop_s"]
+        figures["sent_per_s"] = figures["sent"] / figures["delivery_s"]
+        figures["ratio"] = figures["sent_per_s"] / figures["noop_per_s"]
+        for line in self._report(figures):
             self.stdout.write(line)
+        if json_path:
+            Path(json_path).write_text(json.dumps(figures, indent=2) + "\n")
+
+    def _report(self, f: dict) -> list[str]:
+        lines = [
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+            f"{platform.python_version()}, worker prefork x{f['concurrency']}",
+        ]
+        if "plan_s" in f:
+            lines.append(
+                f"planning (48 h) for {f['plan_patients']:,} patients with reminders: "
+                f"{f['plan_created']:,} occurrences in {f['plan_s']:.1f} s "
+                f"= {f['plan_created'] / f['plan_s']:,.0f}/s"
+            )
+        lines += [
+            f"no-op tasks: {f['batch']:,} in {f['noop_s']:.1f} s = {f['noop_per_s']:.0f}/s",
+            f"dispatch (claim + enqueue): {f['claimed']:,} in {f['dispatch_s']:.1f} s",
+            f"delivery (dispatch to all sent): {f['sent']:,} in {f['delivery_s']:.1f} s "
+            f"= {f['sent_per_s']:.0f}/s; SMTP sink received {f['sink_received']:,}",
+            f"ratio reminders / no-op: {f['ratio']:.2f}",
+            "worker peak RSS (main, pool processes): "
+            + ", ".join(f"{r:.0f}" for r in f["worker_rss_mb"])
+            + " MB",
+        ]
+        return lines
+
+    def _plan_existing(self) -> dict:
+        now = timezone.now()
+        ReminderOccurrence.objects.filter(state=OccurrenceState.PLANNED, due_at__gte=now).delete()
+        patients = ReminderPreference.objects.filter(enabled=True).count()
+        self.stdout.write(f"Planning 48 hours for {patients:,} patients with reminders ...")
+        started = time.perf_counter()
+        reminders.reminders_plan(now=now)
+        seconds = time.perf_counter() - started
+        created = ReminderOccurrence.objects.filter(
+            state=OccurrenceState.PLANNED, due_at__gte=now
+        ).count()
+        return {"plan_patients": patients, "plan_created": created, "plan_s": seconds}
+
+    def _deliver(self, timeout: int) -> dict:
+        mine = ReminderOccurrence.objects.filter(patient__clinic__name=BENCH_CLINIC)
+        reminders.reminders_plan(
+            now=timezone.now() - timedelta(minutes=5),
+            patient_ids=Patient.objects.filter(clinic__name=BENCH_CLINIC).values_list(
+                "pk", flat=True
+            ),
+        )
+        # Only the batch goes out: rows of other patients already due are set aside.
+        ReminderOccurrence.objects.due(timezone.now() + timedelta(minutes=10)).exclude(
+            patient__clinic__name=BENCH_CLINIC
+        ).update(state=OccurrenceState.SKIPPED, last_error="set aside by the benchmark")
+        due = mine.filter(due_at__lte=timezone.now()).count()
+        started = time.perf_counter()
+        claimed = reminders.reminders_dispatch()
+        dispatch_s = time.perf_counter() - started
+        deadline = time.monotonic() + timeout
+        sent = 0
+        while time.monotonic() < deadline:
+            sent = mine.filter(state=OccurrenceState.SENT).count()
+            if sent >= due:
+                break
+            time.sleep(0.2)
+        return {
+            "due": due,
+            "claimed": claimed,
+            "dispatch_s": dispatch_s,
+            "sent": sent,
+            "delivery_s": time.perf_counter() - started,
+        }
 
     def _worker(self, broker: str, smtp_port: int, concurrency: int) -> subprocess.Popen:
         env = {
@@ -184,7 +268,6 @@ class Command(BaseCommand):
         return time.perf_counter() - started
 
     def _create(self, n: int) -> None:
-        self._wipe()
         clinic = Clinic.objects.create(name=BENCH_CLINIC, time_zone="Europe/London")
         exercise = Exercise.objects.filter(clinic=None).first()
         now = timezone.now()
