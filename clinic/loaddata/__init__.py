@@ -126,6 +126,7 @@ def _steps() -> list[tuple[str, Step]]:
         ("programme versions", t.programme_versions),
         ("prescriptions", t.prescriptions),
         ("session logs", t.session_logs),
+        ("adherence snapshots", t.adherence_snapshots),
         ("reminder preferences", t.reminder_preferences),
         ("reminder occurrences", t.reminder_occurrences),
         ("alerts", t.alerts),

@@ -7,7 +7,8 @@ assessment for every record and a review for half the active patients, with
 NPRS and LEFS on each initial one; an active plan (one published version, 6-10
 exercises of the shipped library) per active patient and a completed one for
 half the others; session logs for the active patients who use the portal
-(60 %) over the last ``log_days`` days at about 70 % adherence; reminder
+(60 %) over the last ``log_days`` days at about 70 % adherence, with the weekly
+adherence snapshots of the complete weeks; reminder
 preferences for those who consented (80 % of portal users); a few per cent
 with an alert; audit events for record creation, record views and logins.
 
@@ -27,7 +28,9 @@ from assessments.models import Assessment, OutcomeResponse
 from clinic.loaddata import LoadContext, insert_select
 from clinic.models import AuditEvent, Clinic, StaffMember
 from patients.models import Patient
+from programmes.adherence import RULE_VERSION
 from programmes.models import (
+    AdherenceSnapshot,
     Alert,
     Exercise,
     Prescription,
@@ -546,6 +549,56 @@ def session_logs(ctx: LoadContext) -> int:
         f" WHERE p.status = 'active' AND p.consent_portal"
         f" AND {ctx.rnd('day', 'p.id', 'd::date')} < {adherence}"
         " AND rx.days_of_week & (1 << (extract(isodow FROM d)::int - 1)) <> 0",
+        [ctx.today, ctx.today],
+    )
+
+
+def adherence_snapshots(ctx: LoadContext) -> int:
+    """The nightly task's weekly snapshots (programmes.adherence) for every
+    active plan and every complete week inside the logging window. A day
+    prescribes the largest ``sessions_per_day`` of the prescriptions due on its
+    weekday; session *n* is complete when every one of them has a done or
+    partial log (a generated version gives all its prescriptions the same
+    sessions per day, so "every one due that day" is the whole rule)."""
+    due = (  # per version and ISO weekday: prescriptions due, sessions that day
+        "(SELECT rx.version_id, w.dow, count(*) AS n, max(rx.sessions_per_day) AS spd"
+        f" FROM {_table(Prescription)} rx CROSS JOIN generate_series(1, 7) w(dow)"
+        " WHERE rx.days_of_week & (1 << (w.dow - 1)) <> 0 GROUP BY 1, 2)"
+    )
+    first_monday = f"date_trunc('week', %s::date - {int(ctx.log_days)} + 6)::date"
+    percent = "round(100.0 * coalesce(c.completed, 0) / w.prescribed, 1)"
+    return insert_select(
+        ctx,
+        AdherenceSnapshot,
+        {
+            "patient_id": "w.patient_id",
+            "week_start": "w.week_start",
+            "prescribed": "w.prescribed",
+            "completed": "coalesce(c.completed, 0)",
+            "percent": percent,
+            "threshold_percent": "w.threshold",
+            "adherent": f"{percent} >= w.threshold",
+            "rule_version": f"'{RULE_VERSION}'",
+        },
+        "FROM (SELECT t.patient_id, v.id AS version_id, date_trunc('week', d)::date AS week_start,"
+        " c.adherence_threshold_percent AS threshold, sum(due.spd) AS prescribed"
+        f" FROM {_table(TreatmentPlan)} t"
+        f" JOIN {_table(ProgrammeVersion)} v ON v.plan_id = t.id AND v.valid_until IS NULL"
+        f" JOIN {_table(Patient)} p ON p.id = t.patient_id"
+        f" JOIN {_table(Clinic)} c ON c.id = p.clinic_id"
+        f" CROSS JOIN LATERAL generate_series(greatest(v.valid_from, {first_monday}),"
+        " date_trunc('week', %s::date)::date - 1, interval '1 day') d"
+        f" JOIN {due} due ON due.version_id = v.id AND due.dow = extract(isodow FROM d)"
+        " WHERE t.status = 'active' AND p.status = 'active' GROUP BY 1, 2, 3, 4) w"
+        " LEFT JOIN (SELECT s.version_id, date_trunc('week', s.performed_on)::date AS week_start,"
+        " count(*) AS completed"
+        " FROM (SELECT version_id, performed_on, session_number,"
+        " count(*) FILTER (WHERE outcome <> 'skipped') AS ok"
+        f" FROM {_table(SessionLog)} GROUP BY 1, 2, 3) s"
+        f" JOIN {due} due ON due.version_id = s.version_id"
+        " AND due.dow = extract(isodow FROM s.performed_on)"
+        " WHERE s.ok = due.n GROUP BY 1, 2) c"
+        " ON c.version_id = w.version_id AND c.week_start = w.week_start",
         [ctx.today, ctx.today],
     )
 

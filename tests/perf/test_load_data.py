@@ -1,5 +1,6 @@
 """generate_load_data: proportions, integrity and determinism (issue 8)."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -11,7 +12,9 @@ from django.utils import timezone
 from assessments.models import Assessment, OutcomeResponse
 from clinic.models import AuditEvent, Clinic, StaffMember
 from patients.models import Patient
+from programmes.adherence import adherence_week
 from programmes.models import (
+    AdherenceSnapshot,
     Alert,
     Prescription,
     ReminderOccurrence,
@@ -91,6 +94,15 @@ def test_it_generates_a_clinic_chain_in_realistic_proportions():
     assert (local.date(), local.strftime("%H:%M")) == (first.local_date, first.slot)
     assert 0 < Alert.objects.count() < 300
     assert AuditEvent.objects.filter(action="patient_view").count() == 300 * 8 + 1200
+    # Weekly adherence snapshots: complete weeks only, the figures the nightly
+    # task would store (the rule itself recomputes a sample).
+    snapshots = AdherenceSnapshot.objects.select_related("patient")
+    assert snapshots.filter(patient__in=logging).values("patient").distinct().count() > 0
+    assert not snapshots.filter(week_start__gte=timezone.localdate() - timedelta(days=6)).exists()
+    for row in snapshots.order_by("patient_id", "week_start")[:40]:
+        expected = adherence_week(row.patient, row.week_start)
+        assert (row.prescribed, row.completed) == (expected.prescribed, expected.completed)
+        assert row.percent == expected.percent and row.adherent == expected.adherent
 
 
 def test_the_same_seed_gives_the_same_records_and_another_seed_does_not():
