@@ -561,7 +561,7 @@ def adherence_snapshots(ctx: LoadContext) -> int:
     partial log (a generated version gives all its prescriptions the same
     sessions per day, so "every one due that day" is the whole rule)."""
     due = (  # per version and ISO weekday: prescriptions due, sessions that day
-        "(SELECT rx.version_id, w.dow, count(*) AS n, max(rx.sessions_per_day) AS spd"
+        "(SELECT rx.version_id, w.dow, count(*) AS n, max(rx.sessions_per_day) AS spd"  # nosec B608
         f" FROM {_table(Prescription)} rx CROSS JOIN generate_series(1, 7) w(dow)"
         " WHERE rx.days_of_week & (1 << (w.dow - 1)) <> 0 GROUP BY 1, 2)"
     )
@@ -580,7 +580,7 @@ def adherence_snapshots(ctx: LoadContext) -> int:
             "adherent": f"{percent} >= w.threshold",
             "rule_version": f"'{RULE_VERSION}'",
         },
-        "FROM (SELECT t.patient_id, v.id AS version_id, date_trunc('week', d)::date AS week_start,"
+        "FROM (SELECT t.patient_id, v.id AS version_id, date_trunc('week', d)::date AS week_start,"  # nosec B608
         " c.adherence_threshold_percent AS threshold, sum(due.spd) AS prescribed"
         f" FROM {_table(TreatmentPlan)} t"
         f" JOIN {_table(ProgrammeVersion)} v ON v.plan_id = t.id AND v.valid_until IS NULL"
