@@ -97,11 +97,13 @@ def insert_select(ctx: LoadContext, model, values: dict[str, str], from_sql: str
         exprs.append(expr)
     if given:
         raise ValueError(f"{model.__name__} has no fields {sorted(given)}")
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(exprs)} {from_sql}"
-    )
-    return ctx.execute(sql, [*defaults, *params])
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(exprs)} {from_sql}"
+    rows = ctx.execute(sql, [*defaults, *params])
+    # Later steps read this table: without statistics the planner takes it for
+    # empty and picks nested loops over millions of rows.
+    ctx.execute(f"ANALYZE {table}")
+    return rows
 
 
 Step = Callable[[LoadContext], int]
@@ -152,7 +154,9 @@ def generate(ctx: LoadContext, *, analyze: bool = True, progress=None) -> list[S
     reports = []
     with connection.cursor() as cursor:
         ctx.cursor = cursor
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         keys = _drop_foreign_keys(cursor)
+        indexes = _drop_indexes(cursor)
         for label, step in _steps():
             started = time.perf_counter()
             rows = step(ctx)
@@ -160,20 +164,60 @@ def generate(ctx: LoadContext, *, analyze: bool = True, progress=None) -> list[S
             reports.append(report)
             if progress:
                 progress(report)
-        started = time.perf_counter()
-        _add_foreign_keys(cursor, keys)
-        reports.append(StepReport("foreign keys checked", len(keys), time.perf_counter() - started))
-        if progress:
-            progress(reports[-1])
+        for label, rebuild, items in (
+            ("indexes built", _add_indexes, indexes),
+            ("foreign keys checked", _add_foreign_keys, keys),
+        ):
+            started = time.perf_counter()
+            rebuild(cursor, items)
+            reports.append(StepReport(label, len(items), time.perf_counter() - started))
+            if progress:
+                progress(reports[-1])
         if analyze:
             cursor.execute("ANALYZE")
     return reports
 
 
-# Foreign keys are dropped for the load and added back at the end (in the same
-# transaction): adding one checks every row in a single join, where a deferred
-# key fires a trigger per inserted row at commit and queues the events in
-# memory meanwhile, which at tens of millions of rows is most of the time.
+# Indexes and foreign keys are dropped for the load and made again at the end,
+# in the same transaction (as pg_restore does): building an index once is
+# several times faster than keeping it up to date row by row (random UUID keys
+# above all), and adding a foreign key checks every row in a single join, where
+# a deferred key fires a trigger per inserted row at commit. Primary keys stay:
+# the steps join on them. Unique indexes come back as they were, so a duplicate
+# made by a step still fails the load.
+_INDEXES_SQL = """
+SELECT t.oid::regclass::text, c.conname, pg_get_constraintdef(c.oid),
+       i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+FROM pg_index i
+JOIN pg_class t ON t.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.contype IN ('u', 'x')
+WHERE n.nspname = current_schema() AND NOT i.indisprimary
+ORDER BY 1, 4
+"""
+
+
+def _drop_indexes(cursor) -> list[tuple]:
+    cursor.execute(_INDEXES_SQL)
+    indexes = cursor.fetchall()
+    for table, constraint, _cdef, index, _idef in indexes:
+        if constraint:
+            quoted = connection.ops.quote_name(constraint)
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quoted}")
+        else:
+            cursor.execute(f"DROP INDEX {index}")
+    return indexes
+
+
+def _add_indexes(cursor, indexes) -> None:
+    for table, constraint, constraint_def, _index, index_def in indexes:
+        if constraint:
+            quoted = connection.ops.quote_name(constraint)
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {constraint_def}")
+        else:
+            cursor.execute(index_def)
+
+
 _FOREIGN_KEYS_SQL = """
 SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
 FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace

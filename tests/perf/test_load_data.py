@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -117,6 +117,30 @@ def test_the_same_seed_gives_the_same_records_and_another_seed_does_not():
     generate(patients=40, seed=11, log_days=3)
     assert snapshot() == first
     assert [row[3:5] for row in other] != [row[3:5] for row in first]
+
+
+def _schema() -> set[tuple]:
+    """Every index (name, table, unique, partial) and constraint (name, table,
+    kind). Definitions are not compared as text: PostgreSQL prints a rebuilt
+    partial index's condition with different casts."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text,"
+            " i.indisunique::text, (i.indpred IS NOT NULL)::text FROM pg_index i"
+            " JOIN pg_class t ON t.oid = i.indrelid"
+            " WHERE t.relnamespace = current_schema()::regnamespace"
+            " UNION ALL SELECT conname, conrelid::regclass::text, contype::text,"
+            " pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE connamespace = current_schema()::regnamespace"
+        )
+        return set(cursor.fetchall())
+
+
+def test_indexes_and_keys_dropped_for_the_load_all_come_back():
+    before = _schema()
+    assert len(before) > 100
+    generate(patients=30, clinics=1, log_days=3)
+    assert _schema() == before
 
 
 def test_it_refuses_a_database_that_has_patients(patient_record):
