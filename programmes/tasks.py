@@ -14,31 +14,27 @@ from programmes import reminders
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="programmes.tasks.send_reminder",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    # A database blip: the row is still "claimed", so trying again is safe.
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+# How the send tasks run: acknowledged after the work (a killed worker's message
+# comes back), and a database blip is retried: the row is still "claimed", and
+# each row's state decides whether anything is sent.
+SEND_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="programmes.tasks.send_reminder", **SEND_OPTIONS)
 def send_reminder(occurrence_id: str) -> str:
+    """One occurrence (messages queued before send_reminders existed)."""
     return reminders.reminder_deliver(occurrence_id=occurrence_id)
 
 
-@shared_task(
-    name="programmes.tasks.send_reminders",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=5,
-)
+@shared_task(name="programmes.tasks.send_reminders", **SEND_OPTIONS)
 def send_reminders(occurrence_ids: list[str]) -> list[str]:
     """A few occurrences in one task (what the dispatcher queues): each row's
     own state still decides, so a redelivered or retried chunk sends nothing
