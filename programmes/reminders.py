@@ -14,8 +14,8 @@ wakes a worker. States::
   and ``bulk_create(ignore_conflicts=True)``; two planners at once create each
   row once.
 - Dispatching claims rows with ``SELECT ... FOR UPDATE SKIP LOCKED`` on
-  PostgreSQL (compare-and-set updates elsewhere) and queues one task per row
-  after commit.
+  PostgreSQL (compare-and-set updates elsewhere) and queues send tasks of
+  ``SEND_CHUNK`` row ids each after commit; each row is still sent on its own.
 - A worker moves the row to ``sending`` and commits *before* the provider sees
   the message. A redelivered task (worker killed, Redis redelivery) finds
   ``sending`` and does nothing; the sweeper later records ``unknown``. So a
