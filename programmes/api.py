@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 from programmes.services import patient_today
@@ -23,35 +23,31 @@ __all__ = [
 ]
 
 
-def active_plan(patient) -> TreatmentPlan | None:
-    """The patient's active plan (the most recently activated if, unusually, several)."""
-    return (
-        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
-        .order_by("-activated_at")
-        .first()
+def _active_plans(patient):
+    return TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).order_by(
+        "-activated_at"
     )
 
 
-def version_on(patient, day: date) -> ProgrammeVersion | None:
-    """The programme version in force for the patient on ``day`` (session logs
-    point at this row), with its prescriptions and exercises prefetched."""
-    plan = active_plan(patient)
-    if plan is None:
-        return None
-    version = plan.version_on(day)
-    if version is None:
-        return None
-    return (
-        ProgrammeVersion.objects.filter(pk=version.pk)
-        .prefetch_related(
-            Prefetch(
-                "prescriptions",
-                queryset=Prescription.objects.select_related("exercise").order_by(
-                    "phase", "order", "id"
-                ),
-            )
+def active_plan(patient) -> TreatmentPlan | None:
+    """The patient's active plan (the most recently activated if, unusually, several)."""
+    return _active_plans(patient).first()
+
+
+def version_on(patient, day: date, *, prescriptions=None) -> ProgrammeVersion | None:
+    """The version of the patient's active plan in force on ``day`` (session
+    logs point at this row), with its prescriptions prefetched: two queries.
+    ``prescriptions`` is the queryset to prefetch; by default with their
+    exercises, in programme order."""
+    if prescriptions is None:
+        prescriptions = Prescription.objects.select_related("exercise").order_by(
+            "phase", "order", "id"
         )
-        .get()
+    return (
+        ProgrammeVersion.objects.filter(plan_id=Subquery(_active_plans(patient).values("id")[:1]))
+        .in_force_on(day)
+        .prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
+        .first()
     )
 
 

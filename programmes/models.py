@@ -508,12 +508,7 @@ class TreatmentPlan(models.Model):
 
     def version_on(self, day: date) -> ProgrammeVersion | None:
         """The published version in force on ``day`` (None before activation)."""
-        return (
-            self.versions.filter(valid_from__lte=day)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-            .order_by("-number")
-            .first()
-        )
+        return self.versions.in_force_on(day).first()
 
     def sessions_prescribed(self, start: date, end: date) -> int:
         """Sessions prescribed from ``start`` to ``end`` inclusive, over every
@@ -606,6 +601,14 @@ class PlanIntervention(models.Model):
 class ProgrammeVersionQuerySet(models.QuerySet):
     def published(self) -> ProgrammeVersionQuerySet:
         return self.filter(valid_from__isnull=False)
+
+    def in_force_on(self, day: date) -> ProgrammeVersionQuerySet:
+        """Versions whose range [valid_from, valid_until) holds ``day``, latest first."""
+        return (
+            self.filter(valid_from__lte=day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+            .order_by("-number")
+        )
 
 
 class ProgrammeVersion(models.Model):

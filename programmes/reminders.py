@@ -38,7 +38,7 @@ from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -391,30 +391,15 @@ def skip_reason(occurrence: ReminderOccurrence, preference: ReminderPreference |
 
 def due_summary(patient: Patient, day: date) -> tuple[int, int]:
     """(exercises, sessions) due on the patient's local ``day``: the only
-    programme facts a reminder carries (counts, never names or conditions).
+    programme facts a reminder carries (counts, never names or conditions)."""
+    from programmes.api import version_on
 
-    Two queries (the version in force of the most recently activated active
-    plan, then its prescriptions' schedules), the same answer as
-    ``programmes.api.version_on``, which also loads exercises for the pages."""
-    latest_active_plan = (
-        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
-        .order_by("-activated_at")
-        .values("id")[:1]
-    )
-    version = (
-        ProgrammeVersion.objects.filter(plan_id=Subquery(latest_active_plan), valid_from__lte=day)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-        .only("id", "valid_from", "valid_until")
-        .order_by("-number")
-        .prefetch_related(
-            Prefetch(
-                "prescriptions",
-                queryset=Prescription.objects.only(
-                    "id", "version_id", "start_on", "end_on", "days_of_week", "sessions_per_day"
-                ),
-            )
-        )
-        .first()
+    version = version_on(
+        patient,
+        day,
+        prescriptions=Prescription.objects.only(
+            "id", "version_id", "start_on", "end_on", "days_of_week", "sessions_per_day"
+        ),
     )
     if version is None:
         return 0, 0
