@@ -185,17 +185,12 @@ class ProgrammeView(PatientRequiredMixin, View):
         return render(
             request,
             "portal/programme.html",
-            {"plan": plan, "version": version, "phases": _phases(prescriptions)},
+            {
+                "plan": plan,
+                "version": version,
+                "phases": programmes_api.group_by_phase(prescriptions),
+            },
         )
-
-
-def _phases(prescriptions) -> list[dict]:
-    phases: list[dict] = []
-    for p in prescriptions:
-        if not phases or phases[-1]["number"] != p.phase:
-            phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
-        phases[-1]["rows"].append(p)
-    return phases
 
 
 class HandoutView(PatientRequiredMixin, View):
@@ -216,7 +211,7 @@ class HandoutView(PatientRequiredMixin, View):
                 "patient": self.patient,
                 "clinic": self.patient.clinic,
                 "version": version,
-                "phases": _phases(prescriptions),
+                "phases": programmes_api.group_by_phase(prescriptions),
                 "back_url": reverse("portal:programme"),
             },
         )

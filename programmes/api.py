@@ -16,6 +16,7 @@ from programmes.services import patient_today
 __all__ = [
     "active_plan",
     "exercises_due",
+    "group_by_phase",
     "patient_today",
     "sessions_due",
     "sessions_prescribed",
@@ -61,6 +62,17 @@ def sessions_due(patient, day: date) -> int:
     """Sessions (sittings) due on ``day``: how many reminders a day can need."""
     version = version_on(patient, day)
     return version.sessions_on(day) if version else 0
+
+
+def group_by_phase(prescriptions) -> list[dict]:
+    """Prescriptions (in programme order) as phases: ``{"number", "name",
+    "rows"}``, for the plan page, the handout and the portal."""
+    phases: list[dict] = []
+    for p in prescriptions:
+        if not phases or phases[-1]["number"] != p.phase:
+            phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
+        phases[-1]["rows"].append(p)
+    return phases
 
 
 def sessions_prescribed(patient, start: date, end: date) -> int:

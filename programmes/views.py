@@ -20,6 +20,7 @@ from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
 from patients.models import Patient
 from programmes import services
+from programmes.api import group_by_phase
 from programmes.forms import (
     CloseForm,
     ExerciseFilterForm,
@@ -210,22 +211,13 @@ def _current_version(plan: TreatmentPlan) -> ProgrammeVersion | None:
     return plan.versions.order_by("-number").prefetch_related(_prescriptions_prefetch()).first()
 
 
-def _group_by_phase(prescriptions) -> list[dict]:
-    phases: list[dict] = []
-    for p in prescriptions:
-        if not phases or phases[-1]["number"] != p.phase:
-            phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
-        phases[-1]["rows"].append(p)
-    return phases
-
-
 def programme_context(plan, user, *, editing=None, edit_form=None) -> dict:
     version = _current_version(plan)
     prescriptions = list(version.prescriptions.all()) if version else []
     return {
         "plan": plan,
         "version": version,
-        "phases": _group_by_phase(prescriptions),
+        "phases": group_by_phase(prescriptions),
         "weekly_load": version.weekly_load() if version else [],
         "editing": editing,
         "edit_form": edit_form,
@@ -526,6 +518,6 @@ class PlanHandoutView(PlanMixin, View):
                 "patient": self.plan.patient,
                 "clinic": self.plan.patient.clinic,
                 "version": version,
-                "phases": _group_by_phase(prescriptions),
+                "phases": group_by_phase(prescriptions),
             },
         )
