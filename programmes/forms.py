@@ -142,7 +142,18 @@ class ExerciseForm(forms.ModelForm):
         return cleaned
 
 
-class PlanCreateForm(forms.Form):
+class ReviewAfterStartMixin:
+    """A plan's review date is not before its start date."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, review = cleaned.get("start_on"), cleaned.get("review_on")
+        if start and review and review < start:
+            self.add_error("review_on", "The review date cannot be before the start date.")
+        return cleaned
+
+
+class PlanCreateForm(ReviewAfterStartMixin, forms.Form):
     template = forms.ModelChoiceField(
         queryset=ProgrammeTemplate.objects.none(),
         required=False,
@@ -167,15 +178,8 @@ class PlanCreateForm(forms.Form):
             patient=patient
         )
 
-    def clean(self):
-        cleaned = super().clean()
-        start, review = cleaned.get("start_on"), cleaned.get("review_on")
-        if start and review and review < start:
-            self.add_error("review_on", "The review date cannot be before the start date.")
-        return cleaned
 
-
-class PlanForm(forms.ModelForm):
+class PlanForm(ReviewAfterStartMixin, forms.ModelForm):
     class Meta:
         model = TreatmentPlan
         fields = [
@@ -203,13 +207,6 @@ class PlanForm(forms.ModelForm):
         if self.instance.status != "draft":
             # The programme's dates are its versions' now.
             self.fields["start_on"].disabled = True
-
-    def clean(self):
-        cleaned = super().clean()
-        start, review = cleaned.get("start_on"), cleaned.get("review_on")
-        if start and review and review < start:
-            self.add_error("review_on", "The review date cannot be before the start date.")
-        return cleaned
 
 
 class PrescriptionForm(forms.Form):
