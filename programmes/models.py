@@ -974,6 +974,18 @@ class ReminderPreference(models.Model):
     patient's IANA time zone, ``Patient.time_zone``). Reminders go out only with
     the patient's recorded consent (``Patient.consent_reminders``)."""
 
+    # What the patient (or staff for them) chooses: the preference form's
+    # fields, the subject-access export's, and what the planner reads.
+    SETTING_FIELDS = (
+        "enabled",
+        "channel",
+        "local_times",
+        "days_of_week",
+        "quiet_start",
+        "quiet_end",
+        "paused_until",
+    )
+
     patient = models.OneToOneField(
         Patient, on_delete=models.CASCADE, related_name="reminder_preference"
     )

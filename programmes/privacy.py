@@ -94,15 +94,7 @@ def programmes_section(*, patient) -> Section | None:
             record_from_instance(
                 preference,
                 title="Reminder preferences",
-                names=[
-                    "enabled",
-                    "channel",
-                    "local_times",
-                    "days_of_week",
-                    "quiet_start",
-                    "quiet_end",
-                    "paused_until",
-                ],
+                names=list(ReminderPreference.SETTING_FIELDS),
                 patient_user_id=patient.user_id,
             )
         )

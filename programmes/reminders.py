@@ -184,13 +184,7 @@ def reminders_plan(*, now: datetime | None = None, patient_ids: Iterable | None 
         .select_related("patient")
         .only(
             "id",
-            "enabled",
-            "channel",
-            "local_times",
-            "days_of_week",
-            "quiet_start",
-            "quiet_end",
-            "paused_until",
+            *ReminderPreference.SETTING_FIELDS,
             "patient__id",
             "patient__consent_reminders",
             "patient__status",

@@ -406,16 +406,6 @@ def plan_viewed(*, plan: TreatmentPlan, request: HttpRequest) -> None:
 
 # --- Reminder preferences (issue 5) --------------------------------------------
 
-REMINDER_PREFERENCE_FIELDS = (
-    "enabled",
-    "channel",
-    "local_times",
-    "days_of_week",
-    "quiet_start",
-    "quiet_end",
-    "paused_until",
-)
-
 
 def reminder_preference_update(*, patient, data: dict, by, request: HttpRequest | None = None):
     """Save a patient's reminder preferences (staff page or portal) with history
@@ -429,7 +419,7 @@ def reminder_preference_update(*, patient, data: dict, by, request: HttpRequest 
         preference, _ = ReminderPreference.objects.select_for_update().get_or_create(
             patient=patient
         )
-        for name in REMINDER_PREFERENCE_FIELDS:
+        for name in ReminderPreference.SETTING_FIELDS:
             if name in data:
                 setattr(preference, name, data[name])
         preference.updated_by = by
