@@ -107,7 +107,15 @@ class _AlertActionView(StaffRequiredMixin, View):
             request, Alert.objects.for_user(request.user).select_related("patient"), pk=alert_id
         )
 
-    def _done(self, request, text: str):
+    def _done(self, request, action: str, text: str):
+        """Audit what was done to the alert and go back to the list."""
+        audit_record(
+            action=action,
+            request=request,
+            obj=self.alert,
+            patient_id=self.alert.patient_id,
+            clinic_id=self.alert.patient.clinic_id,
+        )
         messages.success(request, text)
         return HttpResponseRedirect(reverse("programmes:alert-list"))
 
@@ -115,14 +123,7 @@ class _AlertActionView(StaffRequiredMixin, View):
 class AlertAcknowledgeView(_AlertActionView):
     def post(self, request, alert_id):
         alerts.alert_acknowledge(alert=self.alert, by=request.user)
-        audit_record(
-            action=AuditAction.ALERT_ACKNOWLEDGED,
-            request=request,
-            obj=self.alert,
-            patient_id=self.alert.patient_id,
-            clinic_id=self.alert.patient.clinic_id,
-        )
-        return self._done(request, "Alert acknowledged.")
+        return self._done(request, AuditAction.ALERT_ACKNOWLEDGED, "Alert acknowledged.")
 
 
 class AlertResolveView(_AlertActionView):
@@ -132,14 +133,7 @@ class AlertResolveView(_AlertActionView):
             messages.error(request, "; ".join(form.errors.get("note", ["Check the note."])))
             return HttpResponseRedirect(reverse("programmes:alert-list"))
         alerts.alert_resolve(alert=self.alert, by=request.user, note=form.cleaned_data["note"])
-        audit_record(
-            action=AuditAction.ALERT_RESOLVED,
-            request=request,
-            obj=self.alert,
-            patient_id=self.alert.patient_id,
-            clinic_id=self.alert.patient.clinic_id,
-        )
-        return self._done(request, "Alert resolved.")
+        return self._done(request, AuditAction.ALERT_RESOLVED, "Alert resolved.")
 
 
 # The token is the credential: mail providers POST without cookies (RFC 8058).
