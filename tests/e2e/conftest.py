@@ -40,9 +40,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+def _page(browser, live_server, **context_options):
+    context = browser.new_context(base_url=live_server.url, **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -53,19 +52,16 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def page(browser, live_server):
+    yield from _page(browser, live_server, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
 def phone_page(browser, live_server):
     """A phone-sized viewport (360 px wide) for the patient portal."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 360, "height": 780},
-        is_mobile=True,
-        has_touch=True,
+    yield from _page(
+        browser, live_server, viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    connections.close_all()
 
 
 @pytest.fixture
