@@ -5,6 +5,7 @@ from the CELERY_* settings in clinic/settings.py.
 """
 
 import os
+import sys
 
 from celery import Celery
 from celery.schedules import crontab
@@ -39,3 +40,21 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+
+def worker_command(*, pool: str = "solo", queue: str = "", concurrency: int = 0) -> list[str]:
+    """The command line of a quiet Celery worker for this app, run by this
+    interpreter: what the real-worker tests and the reminder benchmark start."""
+    command = [sys.executable, "-m", "celery", "-A", "clinic", "worker", "--pool", pool]
+    if concurrency:
+        command += ["--concurrency", str(concurrency)]
+    if queue:
+        command += ["-Q", queue]
+    return [
+        *command,
+        "--loglevel",
+        "WARNING",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+    ]

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from clinic.celery import app
+from clinic.celery import app, worker_command
 from clinic.tasks import health_ping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,21 +20,7 @@ def worker():
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings_test"}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "clinic",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        worker_command(),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -19,7 +19,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu import Connection
 
+from clinic.celery import worker_command
 from programmes import reminders
 from programmes.models import ReminderOccurrence
 from tests.factories import ClinicFactory, StaffMemberFactory, UserFactory
@@ -97,23 +97,7 @@ class Workers:
             "EMAIL_PORT": str(self.smtp.port),
         }
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "clinic",
-                "worker",
-                "--pool",
-                "solo",
-                "-Q",
-                QUEUE,
-                "--loglevel",
-                "WARNING",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            worker_command(queue=QUEUE),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

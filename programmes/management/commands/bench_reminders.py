@@ -27,7 +27,6 @@ import os
 import platform
 import socket
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -40,6 +39,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from kombu import Connection
 
+from clinic.celery import worker_command
 from clinic.models import Clinic
 from patients.models import Patient
 from programmes import reminders
@@ -228,25 +228,7 @@ class Command(BaseCommand):
             "LOG_LEVEL": "WARNING",
         }
         return subprocess.Popen(  # noqa: S603 (fixed argv: this interpreter running celery)
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "clinic",
-                "worker",
-                "--pool",
-                "prefork",
-                "--concurrency",
-                str(concurrency),
-                "-Q",
-                QUEUE,
-                "--loglevel",
-                "WARNING",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            worker_command(pool="prefork", queue=QUEUE, concurrency=concurrency),
             cwd=Path(settings.BASE_DIR),
             env=env,
             stdout=subprocess.DEVNULL,
