@@ -181,6 +181,9 @@ class AuditAction(models.TextChoices):
     REMINDER_PREFERENCES_CHANGED = "reminder_prefs_changed", "Changed reminder preferences"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Acknowledged alert"
     ALERT_RESOLVED = "alert_resolved", "Resolved alert"
+    API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
+    API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
+    API_READ = "api_read", "FHIR API request"
 
 
 class AuditEventQuerySet(models.QuerySet):

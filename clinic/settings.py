@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "patients",
     "assessments",
     "programmes",
+    "fhir_r4",
     "portal",
 ]
 

@@ -49,6 +49,8 @@ urlpatterns = [
     path("patients/", include("patients.urls")),
     path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
     path("programmes/", include("programmes.urls")),
+    path("fhir/R4/", include("fhir_r4.api_urls")),
+    path("fhir/", include("fhir_r4.urls")),
     path("portal/", include("portal.urls")),
     path("r/", include("programmes.public_urls")),
     path("admin/", admin.site.urls),
