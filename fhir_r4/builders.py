@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from django.utils import timezone
 from fhir.resources.careplan import CarePlan
 from fhir.resources.condition import Condition
 from fhir.resources.flag import Flag

@@ -74,7 +74,7 @@ def load_record(patient: Patient) -> PatientRecord:
     """Queries: plans (with clinician and assessment), versions, prescriptions
     (with exercises), goals, red flags (with resolutions), outcome responses
     (with the assessment's clinician), check-ins, and the adherence rule's three
-    (published versions, their prescriptions, session logs): 11."""
+    (published versions, their prescriptions, session logs): 10."""
     record = PatientRecord(patient=patient, today=patient_today(patient))
     record.plans = list(
         TreatmentPlan.objects.filter(patient=patient)
