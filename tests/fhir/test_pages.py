@@ -203,3 +203,11 @@ def test_another_clinics_admin_cannot_see_or_revoke_our_token(client, other_clin
     assert response.status_code == 404
     token[0].refresh_from_db()
     assert token[0].revoked_at is None
+
+
+def test_a_token_for_another_clinic_cannot_be_made_by_tampering(client, clinic_admin, other_clinic):
+    client.force_login(clinic_admin)
+    response = client.post(reverse("fhir:tokens"), {"name": "Sneaky", "clinic": other_clinic.pk})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ApiToken.objects.exists()
