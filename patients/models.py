@@ -1,9 +1,11 @@
 import uuid
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -190,6 +192,11 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def local_today(self) -> date:
+        """Today in the patient's own time zone: programme days, logs and
+        reminders are the patient's local days."""
+        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
 
     def age_on(self, day: date) -> int:
         dob = self.date_of_birth

@@ -4,7 +4,7 @@ import pytest
 
 from assessments.models import Assessment
 from patients.models import Patient
-from programmes.models import Alert
+from alerts.models import Alert
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import UserFactory
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from programmes import self_screen, services
 from programmes.api import patient_today
-from programmes.models import SessionLog
+from tracking.models import SessionLog
 from tests.e2e.conftest import staff_login
 from tests.e2e.test_csp import _watch_console
 from tests.factories import PASSWORD
@@ -30,7 +30,7 @@ def _keep(path: Path) -> None:
 def test_the_portal_loop(page, phone_page, screenshot, clinician, patient_record):
     patient_record.consent_portal = True
     patient_record.save()
-    plan = make_plan(patient_record, clinician, start_on=patient_today(patient_record))
+    plan = make_plan(patient_record, clinician, start_on=patient_record.local_today())
     services.plan_activate(plan=plan, by=clinician)
     first, second = plan.current_version().prescriptions.order_by("order", "id")
 

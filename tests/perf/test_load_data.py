@@ -12,16 +12,11 @@ from django.utils import timezone
 from assessments.models import Assessment, OutcomeResponse
 from clinic.models import AuditEvent, Clinic, StaffMember
 from patients.models import Patient
-from programmes.adherence import adherence_week
-from programmes.models import (
-    AdherenceSnapshot,
-    Alert,
-    Prescription,
-    ReminderOccurrence,
-    ReminderPreference,
-    SessionLog,
-    TreatmentPlan,
-)
+from tracking.adherence import adherence_week
+from tracking.models import AdherenceSnapshot, SessionLog
+from alerts.models import Alert
+from programmes.models import Prescription, TreatmentPlan
+from reminders.models import ReminderOccurrence, ReminderPreference
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from clinic.models import AuditAction, AuditEvent, Role
 from programmes import services
-from programmes.models import Exercise
+from exercises.models import Exercise
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import PatientFactory, StaffMemberFactory
 from tests.programmes.helpers import ensure_library, make_plan

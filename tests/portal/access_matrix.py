@@ -1,6 +1,7 @@
 """Portal pages in the access matrix: patients only; staff get 403."""
 
-from programmes.models import CalendarFeed, CheckIn
+from reminders.models import CalendarFeed
+from tracking.models import CheckIn
 
 PERSONAS = ["anonymous", "patient", "reception", "clinician", "colleague", "clinic_admin"]
 STAFF_403 = {"reception": 403, "clinician": 403, "colleague": 403, "clinic_admin": 403}

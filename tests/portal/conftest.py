@@ -7,7 +7,7 @@ from tests.programmes.helpers import make_plan
 
 @pytest.fixture
 def today(patient_record):
-    return patient_today(patient_record)
+    return patient_record.local_today()
 
 
 @pytest.fixture

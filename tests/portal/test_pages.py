@@ -10,15 +10,9 @@ from django.urls import reverse
 from assessments.models import EnteredBy, OutcomeResponse
 from clinic.models import AuditAction, AuditEvent
 from programmes import activity
-from programmes.models import (
-    Alert,
-    AlertKind,
-    AlertUrgency,
-    CalendarFeed,
-    CheckIn,
-    ReminderPreference,
-    SessionLog,
-)
+from alerts.models import Alert, AlertKind, AlertUrgency
+from reminders.models import CalendarFeed, ReminderPreference
+from tracking.models import CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 

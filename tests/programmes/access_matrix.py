@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from programmes.models import (
-    Exercise,
-    PlanGoal,
-    PlanIntervention,
-    ProgrammeTemplate,
-    TemplatePhase,
-)
+from exercises.models import Exercise
+from programmes.models import PlanGoal, PlanIntervention, ProgrammeTemplate, TemplatePhase
 from tests.programmes.helpers import ensure_library, make_plan
 from tests.urlmatrix import ADMIN_ONLY, ALL_STAFF, CLINICAL, CLINICAL_POST, OWN_CLINIC
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from programmes import services
 from programmes.library import library_sync
-from programmes.models import Exercise, ProgrammeTemplate
+from exercises.models import Exercise
+from programmes.models import ProgrammeTemplate
 
 
 def ensure_library() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 import time_machine
 
 from programmes import services
-from programmes.models import ReminderPreference
+from reminders.models import ReminderPreference
 from tests.factories import PatientFactory
 from tests.programmes.helpers import make_plan
 

@@ -13,17 +13,11 @@ from django.urls import reverse
 from assessments.models import OutcomeResponse
 from clinic.models import AuditAction, AuditEvent
 from programmes import adherence
-from programmes.alert_rules import alerts_evaluate_patient
-from programmes.alerts import alert_raise
-from programmes.models import (
-    AdherenceSnapshot,
-    Alert,
-    AlertKind,
-    AlertStatus,
-    ReminderOccurrence,
-    ReminderPreference,
-    SessionLog,
-)
+from tracking.alert_rules import alerts_evaluate_patient
+from alerts.services import alert_raise
+from tracking.models import AdherenceSnapshot, SessionLog
+from alerts.models import Alert, AlertKind, AlertStatus
+from reminders.models import ReminderOccurrence, ReminderPreference
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import PatientFactory
 from tests.programmes.reminder_helpers import activated_plan, reminder_patient

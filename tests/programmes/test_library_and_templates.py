@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from programmes import services
 from programmes.library import library_sync
-from programmes.models import EVERY_DAY, Category, Exercise, ProgrammeTemplate, days_mask
+from exercises.models import Category, EVERY_DAY, Exercise, days_mask
+from programmes.models import ProgrammeTemplate
 from tests.programmes.helpers import ensure_library, make_plan
 
 pytestmark = pytest.mark.django_db

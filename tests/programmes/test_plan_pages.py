@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmes import api, services
-from programmes.models import Exercise, PlanStatus, TreatmentPlan
+from exercises.models import Exercise
+from programmes.models import PlanStatus, TreatmentPlan
 from tests.programmes.helpers import ensure_library, exercise, make_plan, template
 
 pytestmark = pytest.mark.django_db

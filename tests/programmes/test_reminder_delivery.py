@@ -17,14 +17,9 @@ from django.urls import reverse
 
 from clinic.models import AuditAction, AuditEvent
 from programmes import reminders, sms
-from programmes.models import (
-    Alert,
-    AlertKind,
-    OccurrenceState,
-    ReminderOccurrence,
-    ReminderPreference,
-)
-from programmes.tokens import unsubscribe_token
+from alerts.models import Alert, AlertKind
+from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference
+from reminders.tokens import unsubscribe_token
 from tests.programmes.reminder_helpers import reminder_patient
 
 pytestmark = pytest.mark.django_db

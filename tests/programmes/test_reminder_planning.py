@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from programmes import services
-from programmes.models import OccurrenceState, ReminderOccurrence
-from programmes.reminders import reminders_plan
+from reminders.models import OccurrenceState, ReminderOccurrence
+from reminders.planner import reminders_plan
 from tests.programmes.reminder_helpers import reminder_patient
 
 pytestmark = pytest.mark.django_db

@@ -37,7 +37,7 @@ from kombu import Connection
 
 from clinic.celery import worker_command
 from programmes import reminders
-from programmes.models import ReminderOccurrence
+from reminders.models import ReminderOccurrence
 from tests.factories import ClinicFactory, StaffMemberFactory, UserFactory
 from tests.programmes.reminder_helpers import reminder_patient
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programmes.scheduling import in_quiet_hours, local_to_utc, planned_instants
+from reminders.scheduling import in_quiet_hours, local_to_utc, planned_instants
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
