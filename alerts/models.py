@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from clinic.models import ClinicScopedQuerySet
 from patients.models import Patient
 
+
 class AlertKind(models.TextChoices):
     RED_FLAG_REPORTED = "red_flag_reported", "Red-flag symptoms reported by the patient"
     LOW_ADHERENCE = "low_adherence", "Adherence below threshold (7 days)"

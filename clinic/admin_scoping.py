@@ -5,9 +5,9 @@ Clinicians and reception work in the staff UI and have no admin access."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.db import models
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.access import get_scoped_or_404

@@ -12,6 +12,7 @@ from clinic.forms import AuditFilterForm
 from clinic.models import AuditAction, AuditEvent, Role
 from clinic.paging import SeekPage
 
+
 def healthz(request) -> HttpResponse:
     """Liveness for load balancers: no database, no session, no data."""
     return JsonResponse({"status": "ok"})

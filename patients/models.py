@@ -16,6 +16,7 @@ from clinic.models import (
     default_time_zone,
     validate_time_zone,
 )
+from patients.search import patient_search_filter
 
 
 class Sex(models.TextChoices):
@@ -67,8 +68,6 @@ class PatientQuerySet(ClinicScopedQuerySet):
     clinical = False
 
     def search(self, text: str) -> "PatientQuerySet":
-        from patients.search import patient_search_filter
-
         return self.filter(patient_search_filter(text))
 
     def likely_duplicates(self, *, clinic, first_name, last_name, date_of_birth):

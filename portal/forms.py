@@ -7,11 +7,10 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 
+from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
 from reminders import forms as preference_forms
 from tracking import self_screen
-from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
-from tracking.models import Effort
-from tracking.models import SessionOutcome, SkipReason
+from tracking.models import Effort, SessionOutcome, SkipReason
 
 
 def patient_users():

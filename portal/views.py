@@ -13,6 +13,7 @@ from assessments.instruments import get_instrument
 from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
+from exercises.models import WEEKDAY_NAMES
 from patients.services import (
     InvitationError,
     invitation_accept,
@@ -28,16 +29,14 @@ from portal.forms import (
     SetPasswordForm,
     questionnaire_form_class,
 )
+from programmes import api as programmes_api
 from reminders import calendar as reminder_calendar
-from reminders.services import reminder_preference_for
+from reminders.delivery import reminders_unsubscribe
+from reminders.models import CalendarFeed
+from reminders.services import reminder_preference_for, reminder_preference_update
 from tracking import progress, self_screen
 from tracking import services as activity
-from programmes import api as programmes_api
-from exercises.models import WEEKDAY_NAMES
-from reminders.models import CalendarFeed
 from tracking.models import SkipReason
-from reminders.delivery import reminders_unsubscribe
-from reminders.services import reminder_preference_update
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -397,7 +396,8 @@ class CalendarFeedView(View):
         if feed is None:
             raise Http404("No such calendar.")
         response = HttpResponse(
-            reminder_calendar.calendar_feed_ics(feed=feed), content_type="text/calendar; charset=utf-8"
+            reminder_calendar.calendar_feed_ics(feed=feed),
+            content_type="text/calendar; charset=utf-8",
         )
         response["Cache-Control"] = "private, no-store"
         response["Content-Disposition"] = 'inline; filename="exercise-sessions.ics"'

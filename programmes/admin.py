@@ -17,7 +17,17 @@ from clinic.admin_scoping import (
     _clinic_admin_member,
 )
 from exercises.models import Exercise
-from programmes.models import OutcomeSchedule, PlanGoal, PlanIntervention, Prescription, ProgrammeTemplate, ProgrammeVersion, TemplateExercise, TemplatePhase, TreatmentPlan
+from programmes.models import (
+    OutcomeSchedule,
+    PlanGoal,
+    PlanIntervention,
+    Prescription,
+    ProgrammeTemplate,
+    ProgrammeVersion,
+    TemplateExercise,
+    TemplatePhase,
+    TreatmentPlan,
+)
 
 
 class TemplatePhaseInline(ScopedInline):

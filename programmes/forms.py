@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import models
-from django.utils.text import slugify
 
 from assessments.models import Assessment
-from clinic.models import Clinic
 from exercises.models import (
     DURATION_MAX_MIN,
     HOLD_MAX_S,

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from patients import erasure, subject_access
 from patients.subject_access import CLINICIAN_ENTERED, Field, Section, record_from_instance
-from programmes.models import PlanGoal, PlanIntervention, Prescription, ProgrammeVersion, TreatmentPlan
+from programmes.models import (
+    PlanGoal,
+    PlanIntervention,
+    Prescription,
+    ProgrammeVersion,
+    TreatmentPlan,
+)
 
 PLAN_FIELDS = ["title", "status", "start_on", "review_on", "working_diagnosis", "pain_rule"]
+
 
 @subject_access.register
 def programmes_section(*, patient) -> Section | None:

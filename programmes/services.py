@@ -4,7 +4,6 @@ the rows, records history and an audit event (ids only, no clinical content)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +14,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from assessments import api as assessments_api
 from clinic.audit import audit_record
 from clinic.models import AuditAction
-from programmes.models import OutcomeSchedule, PlanGoal, PlanIntervention, PlanStatus, Prescription, ProgrammeTemplate, ProgrammeVersion, TreatmentPlan
+from programmes.models import (
+    OutcomeSchedule,
+    PlanGoal,
+    PlanIntervention,
+    PlanStatus,
+    Prescription,
+    ProgrammeTemplate,
+    ProgrammeVersion,
+    TreatmentPlan,
+)
 
 # Audit actions (plain strings: the AuditAction choices live in the clinic app).
 

@@ -7,7 +7,8 @@ Content licence: CC BY 4.0, written for this project.
 
 from __future__ import annotations
 
-from exercises.library_data import EVERY_DAY, FRI, MON, MON_WED_FRI, SAT, THU, TUE, WED, mask
+from exercises.library_data import EVERY_DAY, FRI, MON_WED_FRI, SAT, THU, TUE, mask
+
 
 def _item(slug, sets, reps=None, hold_s=None, duration_min=None, **kw):
     return {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -21,9 +20,27 @@ from clinic.models import Role
 from patients.models import Patient
 from programmes import services
 from programmes.api import group_by_phase
-from programmes.forms import CloseForm, GoalForm, InterventionForm, MoveForm, PlanCreateForm, PlanForm, PrescriptionAddForm, PrescriptionForm
-from exercises.models import Exercise
-from programmes.models import PlanGoal, PlanIntervention, PlanStatus, Prescription, ProgrammeTemplate, ProgrammeVersion, TemplateExercise, TemplatePhase, TreatmentPlan
+from programmes.forms import (
+    CloseForm,
+    GoalForm,
+    InterventionForm,
+    MoveForm,
+    PlanCreateForm,
+    PlanForm,
+    PrescriptionAddForm,
+    PrescriptionForm,
+)
+from programmes.models import (
+    PlanGoal,
+    PlanIntervention,
+    PlanStatus,
+    Prescription,
+    ProgrammeTemplate,
+    ProgrammeVersion,
+    TemplateExercise,
+    TemplatePhase,
+    TreatmentPlan,
+)
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN)
 PAGE_SIZE = 25

@@ -83,4 +83,3 @@ def build_sms(occurrence: ReminderOccurrence, exercises: int, sessions: int) -> 
         f"{portal_url()} Stop: {unsubscribe_url(patient.pk)}"
     )
     return sms.SmsMessage(to=str(patient.mobile_phone), body=body, reference=str(occurrence.pk))
-

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from exercises.models import EVERY_DAY
 from patients.models import Patient
 
+
 class ReminderChannel(models.TextChoices):
     EMAIL = "email", "Email"
     SMS = "sms", "Text message (SMS)"
@@ -70,10 +71,13 @@ class ReminderPreference(models.Model):
     history = HistoricalRecords(table_name="programmes_historicalreminderpreference")
 
     class Meta:
-        db_table = "programmes_reminderpreference"  # kept from the first release (moved from programmes)
+        db_table = (
+            "programmes_reminderpreference"  # kept from the first release (moved from programmes)
+        )
 
     def __str__(self) -> str:
         return f"Reminders for {self.patient_id}"
+
 
 class OccurrenceState(models.TextChoices):
     """Life of one reminder. ``claimed``: queued for a worker, not yet handed to
@@ -139,7 +143,9 @@ class ReminderOccurrence(models.Model):
     objects = ReminderOccurrenceQuerySet.as_manager()
 
     class Meta:
-        db_table = "programmes_reminderoccurrence"  # kept from the first release (moved from programmes)
+        db_table = (
+            "programmes_reminderoccurrence"  # kept from the first release (moved from programmes)
+        )
         ordering = ["due_at"]
         constraints = [
             models.UniqueConstraint(

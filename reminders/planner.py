@@ -139,4 +139,3 @@ def reminders_plan(*, now: datetime | None = None, patient_ids: Iterable | None 
 def reminders_plan_patient(*, patient: Patient, now: datetime | None = None) -> int:
     """Plan one patient now (after a preference change), without the broker."""
     return reminders_plan(now=now, patient_ids=[patient.pk])
-

@@ -4,7 +4,14 @@ erasure."""
 from __future__ import annotations
 
 from patients import erasure, subject_access
-from patients.subject_access import PATIENT_ENTERED, Field, Record, Section, _plain, record_from_instance
+from patients.subject_access import (
+    PATIENT_ENTERED,
+    Field,
+    Record,
+    Section,
+    _plain,
+    record_from_instance,
+)
 from reminders.models import CalendarFeed, ReminderPreference
 
 

@@ -15,8 +15,6 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
-from clinic.audit import audit_record
-from clinic.models import AuditAction
 from patients.models import Patient
 from reminders.delivery import reminders_unsubscribe
 from reminders.forms import ReminderPreferenceForm
@@ -69,15 +67,13 @@ class ReminderPreferenceView(StaffRequiredMixin, View):
             patient=self.patient, data=form.preference_data(), by=request.user, request=request
         )
         messages.success(request, "Reminder preferences saved.")
-        return HttpResponseRedirect(
-            reverse("programmes:reminder-preferences", args=[self.patient.pk])
-        )
+        return HttpResponseRedirect(reverse("reminders:preferences", args=[self.patient.pk]))
 
 
 # The token is the credential: mail providers POST without cookies (RFC 8058).
 @method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
-    template_name = "programmes/unsubscribe.html"
+    template_name = "reminders/unsubscribe.html"
 
     def _patient(self, token: str) -> Patient:
         patient_id = patient_id_from_unsubscribe_token(token)
@@ -90,7 +86,7 @@ class UnsubscribeView(View):
         try:
             patient = self._patient(token)
         except Http404:
-            return render(request, "programmes/unsubscribe.html", {"invalid": True}, status=404)
+            return render(request, "reminders/unsubscribe.html", {"invalid": True}, status=404)
         preference = ReminderPreference.objects.filter(patient=patient).first()
         return render(
             request,
@@ -102,15 +98,12 @@ class UnsubscribeView(View):
         try:
             patient = self._patient(token)
         except Http404:
-            return render(request, "programmes/unsubscribe.html", {"invalid": True}, status=404)
-        reminders.reminders_unsubscribe(patient=patient, request=request)
+            return render(request, "reminders/unsubscribe.html", {"invalid": True}, status=404)
+        reminders_unsubscribe(patient=patient, request=request)
         return render(request, self.template_name, {"done": True})
 
 
 __all__ = [
-    "AlertAcknowledgeView",
-    "AlertListView",
-    "AlertResolveView",
     "ReminderPreferenceView",
     "UnsubscribeView",
 ]

@@ -26,10 +26,10 @@ from datetime import date, timedelta
 
 from django.db.models import Max
 
-from assessments.instruments import get_instrument
-from assessments.models import OutcomeResponse
 from alerts.models import Alert, AlertKind, AlertUrgency
 from alerts.services import alert_raise
+from assessments.instruments import get_instrument
+from assessments.models import OutcomeResponse
 from patients.models import Patient, Status
 from programmes.models import PlanStatus, TreatmentPlan
 from tracking.adherence import adherence_range

@@ -16,6 +16,7 @@ from exercises.models import SESSIONS_PER_DAY_MAX
 from patients.models import Patient
 from programmes.models import Prescription, ProgrammeVersion
 
+
 class SessionOutcome(models.TextChoices):
     DONE = "done", "Done"
     PARTIAL = "partial", "Partly done"
@@ -104,6 +105,7 @@ class SessionLog(models.Model):
     def __str__(self) -> str:
         return f"{self.performed_on} session {self.session_number}: {self.get_outcome_display()}"
 
+
 class AdherenceSnapshot(models.Model):
     """Weekly adherence stored by the nightly task so that dashboards never
     recompute history. ``rule_version`` and ``threshold_percent`` are the
@@ -122,7 +124,9 @@ class AdherenceSnapshot(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        db_table = "programmes_adherencesnapshot"  # kept from the first release (moved from programmes)
+        db_table = (
+            "programmes_adherencesnapshot"  # kept from the first release (moved from programmes)
+        )
         ordering = ["-week_start"]
         constraints = [
             models.UniqueConstraint(
@@ -182,4 +186,3 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.checked_on}"
-

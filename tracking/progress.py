@@ -204,7 +204,9 @@ def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEK
     elif percent is None:
         summary = f"No exercise sessions were due in the last {weeks} weeks."
     else:
-        verdict = "well done, that meets the aim" if percent >= aim else f"the aim is {aim}% or more"
+        verdict = (
+            "well done, that meets the aim" if percent >= aim else f"the aim is {aim}% or more"
+        )
         summary = (
             f"In the last {weeks} weeks you completed {done_total} of {prescribed_total} "
             f"exercise sessions ({percent}%); {verdict}."

@@ -132,61 +132,6 @@ def session_log_save(
     return log
 
 
-@transaction.atomic
-def session_log_save(
-    *,
-    patient,
-    prescription: Prescription,
-    performed_on: date,
-    session_number: int,
-    outcome: str,
-    skip_reason: str = "",
-    sets_done: int | None = None,
-    reps_done: int | None = None,
-    duration_min_done: int | None = None,
-    pain_during: int | None = None,
-    difficulty: int | None = None,
-) -> SessionLog:
-    """Log one exercise of one session; logging it again that day updates the
-    same row (one per prescription, day and session: the database decides)."""
-    if prescription.version.plan.patient_id != patient.pk:
-        raise ActivityError("This exercise is not in your programme.")
-    if not prescription.version.in_force_on(performed_on) or not prescription.is_due_on(
-        performed_on
-    ):
-        raise ActivityError("This exercise is not due on that day.")
-    if not 1 <= session_number <= prescription.sessions_per_day:
-        raise ActivityError(
-            f"Choose a session from 1 to {prescription.sessions_per_day} for this exercise."
-        )
-    if outcome == SessionOutcome.SKIPPED and not skip_reason:
-        raise ActivityError("Tell us why you skipped it.")
-    if outcome == SessionOutcome.PARTIAL and not (sets_done or reps_done or duration_min_done):
-        raise ActivityError("Tell us how much you did: sets and reps, or minutes.")
-    values = {
-        "patient": patient,
-        "version": prescription.version,
-        "outcome": outcome,
-        "skip_reason": skip_reason if outcome == SessionOutcome.SKIPPED else "",
-        "sets_done": sets_done if outcome == SessionOutcome.PARTIAL else None,
-        "reps_done": reps_done if outcome == SessionOutcome.PARTIAL else None,
-        "duration_min_done": duration_min_done if outcome != SessionOutcome.SKIPPED else None,
-        "pain_during": pain_during,
-        "difficulty": difficulty if outcome != SessionOutcome.SKIPPED else None,
-    }
-    key = {
-        "prescription": prescription,
-        "performed_on": performed_on,
-        "session_number": session_number,
-    }
-    try:
-        with transaction.atomic():
-            log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
-    except IntegrityError:  # a double tap raced us: update the winner's row
-        log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
-    return log
-
-
 # ---------------------------------------------------------------------------
 # Check-in: pain now and the red-flag self-screen
 # ---------------------------------------------------------------------------

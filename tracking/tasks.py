@@ -20,5 +20,7 @@ def alerts_evaluate() -> int:
 
 
 # Names of the first release, for messages already queued at an upgrade.
-shared_task(name="programmes.tasks.adherence_snapshots", ignore_result=True)(adherence_snapshots.run)
+shared_task(name="programmes.tasks.adherence_snapshots", ignore_result=True)(
+    adherence_snapshots.run
+)
 shared_task(name="programmes.tasks.alerts_evaluate", ignore_result=True)(alerts_evaluate.run)

@@ -1,4 +1,4 @@
-"""One step per table for ``generate_load_data`` (see ``clinic.loaddata``).
+"""One step per table for ``generate_load_data`` (see ``devtools.loaddata``).
 
 Proportions, per 100,000 active patients (the issue's chain of 200 clinics):
 200 clinics with 4 clinicians, 2 receptionists and 1 clinic admin each;
@@ -23,17 +23,17 @@ import json
 from django.contrib.auth import get_user_model
 from django.db import connection
 
+from alerts.models import Alert
 from assessments.instruments import get_instrument
 from assessments.models import Assessment, OutcomeResponse
-from devtools.loaddata import LoadContext, insert_select
 from clinic.models import AuditEvent, Clinic, StaffMember
-from patients.models import Patient
-from tracking.adherence import RULE_VERSION
-from tracking.models import AdherenceSnapshot, SessionLog
-from alerts.models import Alert
+from devtools.loaddata.base import LoadContext, insert_select
 from exercises.models import Exercise
+from patients.models import Patient
 from programmes.models import Prescription, ProgrammeVersion, TreatmentPlan
 from reminders.models import ReminderOccurrence, ReminderPreference
+from tracking.adherence import RULE_VERSION
+from tracking.models import AdherenceSnapshot, SessionLog
 
 FIRST_NAMES = [
     "Aisha",

@@ -18,6 +18,7 @@ from programmes.models.templates import ProgrammeTemplate
 if TYPE_CHECKING:
     from programmes.models.versions import ProgrammeVersion
 
+
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ACTIVE = "active", "Active"

@@ -26,6 +26,7 @@ from exercises.models import (
     dose_text,
 )
 
+
 class ProgrammeTemplateQuerySet(models.QuerySet):
     def for_user(self, user) -> ProgrammeTemplateQuerySet:
         """Shipped templates plus the user's clinics' own (staff only)."""
@@ -208,4 +209,3 @@ class OutcomeSchedule(models.Model):
 
     def due_dates(self, start_on: date, duration_weeks: int) -> list[date]:
         return [start_on + timedelta(weeks=w) for w in self.weeks(duration_weeks)]
-

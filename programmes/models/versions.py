@@ -28,7 +28,6 @@ from exercises.models import (
 )
 from programmes.models.plans import TreatmentPlan
 
-
 # ---------------------------------------------------------------------------
 # The home-exercise programme: versions and prescriptions
 # ---------------------------------------------------------------------------

@@ -10,13 +10,13 @@ from pathlib import Path
 from django.core import mail
 from playwright.sync_api import expect
 
-from programmes import self_screen, services
-from programmes.api import patient_today
-from tracking.models import SessionLog
+from programmes import services
 from tests.e2e.conftest import staff_login
 from tests.e2e.test_csp import _watch_console
 from tests.factories import PASSWORD
 from tests.programmes.helpers import make_plan
+from tracking import self_screen
+from tracking.models import SessionLog
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PATIENT_PASSWORD = "calf raises by the stairs"

@@ -25,8 +25,8 @@ from assessments.models import Assessment
 from clinic.models import Role, StaffMember
 from patients.models import Patient
 from programmes import api
-from reminders.models import ReminderOccurrence
 from programmes.models import TreatmentPlan
+from reminders.models import ReminderOccurrence
 
 pytestmark = pytest.mark.django_db
 

@@ -37,8 +37,8 @@ STAFF_MATRIX = {
 
 # The patient's own records from the portal: clinic admins read them, nobody adds.
 ADMIN_MODELS = {
-    "programmes_checkin": ("check_in", "other_check_in"),
-    "programmes_calendarfeed": ("calendar_feed", "other_calendar_feed"),
+    "tracking_checkin": ("check_in", "other_check_in"),
+    "reminders_calendarfeed": ("calendar_feed", "other_calendar_feed"),
 }
 
 

@@ -1,7 +1,6 @@
 import pytest
 
 from programmes import services
-from programmes.api import patient_today
 from tests.programmes.helpers import make_plan
 
 

@@ -4,11 +4,11 @@ none of their data, on every portal page."""
 import pytest
 from django.urls import reverse
 
-from programmes import activity, services
-from programmes.api import patient_today
-from tracking.models import CheckIn, SessionLog
+from programmes import services
 from tests.factories import UserFactory
 from tests.programmes.helpers import make_plan
+from tracking import services as activity
+from tracking.models import CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmes import services
-from programmes.api import patient_today
-from tracking.models import CheckIn, SessionLog
 from tests.programmes.helpers import make_plan
+from tracking.models import CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 

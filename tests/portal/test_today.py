@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from exercises.models import Exercise
 from programmes.models import Prescription
-from tracking.models import SessionLog
 from tests.programmes.helpers import make_plan
+from tracking.models import SessionLog
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from exercises.models import Exercise
 from programmes import services
 from programmes.library import library_sync
-from exercises.models import Exercise
 from programmes.models import ProgrammeTemplate
 
 

@@ -10,9 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from exercises.models import EVERY_DAY, Category, Exercise, days_mask
 from programmes import services
 from programmes.library import library_sync
-from exercises.models import Category, EVERY_DAY, Exercise, days_mask
 from programmes.models import ProgrammeTemplate
 from tests.programmes.helpers import ensure_library, make_plan
 

@@ -41,12 +41,12 @@ from kombu import Connection
 
 from clinic.celery import worker_command
 from clinic.models import Clinic
-from patients.models import Patient
 from clinic.tasks import noop
-from reminders import delivery, planner
 from exercises.models import Exercise
-from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference
+from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
+from reminders import delivery, planner
+from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference
 
 BENCH_CLINIC = "Benchmark clinic"
 QUEUE = "bench-reminders"

@@ -1,11 +1,12 @@
 """Fill an empty PostgreSQL database with a clinic chain's worth of synthetic
 data for the benchmark (issue 8). Deterministic: the same --seed gives the same
-records. See clinic/loaddata for the proportions and how to add a table."""
+records. See devtools/loaddata for the proportions and how to add a table."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from devtools.loaddata import LoadContext, generate
+from devtools.loaddata.base import LoadContext
+from devtools.loaddata.generate import generate
 from patients.models import Patient
 
 

@@ -13,8 +13,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from devtools.demo_data import CITIES, CLINICS, CONDITIONS, DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, demo_totp_device, demo_usernames
 from clinic.models import Clinic, Role, StaffMember
+from devtools.demo_data import (
+    CITIES,
+    CLINICS,
+    CONDITIONS,
+    DEMO_PASSWORD,
+    FIRST_NAMES,
+    LAST_NAMES,
+    demo_totp_device,
+    demo_usernames,
+)
 from patients.models import Patient, ReferralSource, Sex, Status
 from patients.services import patient_create
 

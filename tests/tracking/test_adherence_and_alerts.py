@@ -10,17 +10,17 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from alerts.models import Alert, AlertKind, AlertStatus
+from alerts.services import alert_raise
 from assessments.models import OutcomeResponse
 from clinic.models import AuditAction, AuditEvent
-from programmes import adherence
-from tracking.alert_rules import alerts_evaluate_patient
-from alerts.services import alert_raise
-from tracking.models import AdherenceSnapshot, SessionLog
-from alerts.models import Alert, AlertKind, AlertStatus
 from reminders.models import ReminderOccurrence, ReminderPreference
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import PatientFactory
-from tests.programmes.reminder_helpers import activated_plan, reminder_patient
+from tests.reminders.reminder_helpers import activated_plan, reminder_patient
+from tracking import adherence
+from tracking.alert_rules import alerts_evaluate_patient
+from tracking.models import AdherenceSnapshot, SessionLog
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 6, 1)  # a Monday
@@ -125,7 +125,7 @@ def test_pain_two_points_over_baseline_and_outcome_worse_by_mcid(patient_record,
 
 def test_preferences_page_validates_and_saves_with_audit(client, reception, patient_record):
     client.force_login(reception)  # reminder times are not clinical: reception may set them
-    url = reverse("programmes:reminder-preferences", args=[patient_record.pk])
+    url = reverse("reminders:preferences", args=[patient_record.pk])
     bad = client.post(
         url,
         {
@@ -167,8 +167,8 @@ def test_preferences_page_validates_and_saves_with_audit(client, reception, pati
 
 
 def test_saving_preferences_replans_at_once(clinic, clinician):
-    from programmes.forms import ReminderPreferenceForm
-    from programmes.services import reminder_preference_update
+    from reminders.forms import ReminderPreferenceForm
+    from reminders.services import reminder_preference_update
 
     patient = reminder_patient(clinic, clinician, start_on=START)
     with time_machine.travel(datetime(2026, 6, 10, 0, tzinfo=UTC), tick=False):
@@ -191,18 +191,18 @@ def _alerts(clinic, n):
 def test_alert_list_by_urgency_with_acknowledge_and_resolve(client, clinician, clinic, colleague):
     _alerts(clinic, 3)
     client.force_login(clinician)
-    body = client.get(reverse("programmes:alert-list")).content.decode()
+    body = client.get(reverse("alerts:list")).content.decode()
     assert body.index("Urgent") < body.index("Soon") < body.index("Routine")
     alert = Alert.objects.get(urgency=1)
-    client.post(reverse("programmes:alert-acknowledge", args=[alert.pk]))
-    client.post(reverse("programmes:alert-resolve", args=[alert.pk]), {"note": "Phoned"})
+    client.post(reverse("alerts:acknowledge", args=[alert.pk]))
+    client.post(reverse("alerts:resolve", args=[alert.pk]), {"note": "Phoned"})
     alert.refresh_from_db()
     assert alert.status == AlertStatus.RESOLVED and alert.resolution_note == "Phoned"
     assert alert.acknowledged_by == clinician and alert.resolved_by == clinician
     assert alert.acknowledged_at and alert.resolved_at
     assert AuditEvent.objects.filter(action=AuditAction.ALERT_RESOLVED).count() == 1
     client.force_login(colleague)
-    assert b"No open alerts" in client.get(reverse("programmes:alert-list")).content
+    assert b"No open alerts" in client.get(reverse("alerts:list")).content
 
 
 def test_the_dashboard_panel_lists_open_alerts_for_clinicians_not_reception(
@@ -221,11 +221,11 @@ def test_alert_list_and_dashboard_query_counts_do_not_grow(
 ):
     _alerts(clinic, rows)
     client.force_login(clinician)
-    client.get(reverse("programmes:alert-list"))
+    client.get(reverse("alerts:list"))
     # session, user, staff member, OTP device, clinic ids, count, page of alerts
     # (patient and people joined), plus the middleware's fixed queries.
-    with django_assert_num_queries(_count(client, reverse("programmes:alert-list"))):
-        client.get(reverse("programmes:alert-list"))
+    with django_assert_num_queries(_count(client, reverse("alerts:list"))):
+        client.get(reverse("alerts:list"))
     with django_assert_num_queries(_count(client, reverse("dashboard"))):
         client.get(reverse("dashboard"))
 

@@ -11,7 +11,7 @@ import time_machine
 from programmes import services
 from reminders.models import OccurrenceState, ReminderOccurrence
 from reminders.planner import reminders_plan
-from tests.programmes.reminder_helpers import reminder_patient
+from tests.reminders.reminder_helpers import reminder_patient
 
 pytestmark = pytest.mark.django_db
 

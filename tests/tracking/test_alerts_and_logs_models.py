@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from alerts.services import alert_acknowledge, alert_raise, alert_resolve
 from alerts.models import Alert, AlertKind, AlertStatus, AlertUrgency
+from alerts.services import alert_acknowledge, alert_raise, alert_resolve
 
 
 @pytest.mark.django_db

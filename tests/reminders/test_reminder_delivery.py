@@ -15,12 +15,12 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from clinic.models import AuditAction, AuditEvent
-from programmes import reminders, sms
 from alerts.models import Alert, AlertKind
+from clinic.models import AuditAction, AuditEvent
+from reminders import delivery, planner, sms
 from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference
 from reminders.tokens import unsubscribe_token
-from tests.programmes.reminder_helpers import reminder_patient
+from tests.reminders.reminder_helpers import reminder_patient
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 10, 7, 0, 30, tzinfo=UTC)  # just after 08:00 BST
@@ -30,7 +30,7 @@ NOW = datetime(2026, 6, 10, 7, 0, 30, tzinfo=UTC)  # just after 08:00 BST
 def queued(monkeypatch):
     """Ids the dispatcher queues (instead of the broker)."""
     ids: list[str] = []
-    monkeypatch.setattr(reminders, "_enqueue", lambda batch: ids.extend(map(str, batch)))
+    monkeypatch.setattr(delivery, "_enqueue", lambda batch: ids.extend(map(str, batch)))
     return ids
 
 
@@ -38,18 +38,18 @@ def queued(monkeypatch):
 def due_patient(clinic, clinician):
     patient = reminder_patient(clinic, clinician, start_on=date(2026, 6, 1))
     with time_machine.travel(NOW - timedelta(hours=1), tick=False):
-        reminders.reminders_plan()
+        planner.reminders_plan()
     return patient
 
 
 def _dispatch(django_capture_on_commit_callbacks, at=NOW) -> int:
     with django_capture_on_commit_callbacks(execute=True), time_machine.travel(at, tick=False):
-        return reminders.reminders_dispatch()
+        return delivery.reminders_dispatch()
 
 
 def _deliver(occurrence_id, at=NOW) -> str:
     with time_machine.travel(at, tick=False):
-        return reminders.reminder_deliver(occurrence_id=occurrence_id)
+        return delivery.reminder_deliver(occurrence_id=occurrence_id)
 
 
 def test_a_due_reminder_is_claimed_sent_once_and_audited(
@@ -95,7 +95,7 @@ def test_a_transient_error_waits_with_capped_exponential_backoff_then_fails_and_
         raise smtplib.SMTPConnectError(421, "busy")
 
     monkeypatch.setattr("django.core.mail.message.EmailMessage.send", refuse)
-    assert [reminders.backoff_seconds(n) for n in range(1, 7)] == [30, 60, 120, 240, 300, 300]
+    assert [delivery.backoff_seconds(n) for n in range(1, 7)] == [30, 60, 120, 240, 300, 300]
     at = NOW
     _dispatch(django_capture_on_commit_callbacks, at)
     assert _deliver(queued[-1], at) == "retry"
@@ -138,7 +138,7 @@ def test_a_worker_keeps_one_smtp_connection_and_replaces_one_the_server_closed(
     for _ in range(4):
         reminder_patient(clinic, clinician, start_on=date(2026, 6, 1))
     with time_machine.travel(NOW - timedelta(hours=1), tick=False):
-        reminders.reminders_plan()
+        planner.reminders_plan()
     sink = PeerSink()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -173,14 +173,14 @@ def test_the_sweeper_requeues_lost_claims_and_marks_stuck_sends_unknown(
     _dispatch(django_capture_on_commit_callbacks)
     queued.clear()  # the broker lost the message
     with django_capture_on_commit_callbacks(execute=True):
-        result = reminders.reminders_sweep(now=NOW + timedelta(seconds=61))
+        result = delivery.reminders_sweep(now=NOW + timedelta(seconds=61))
     assert result.requeued == 1 and len(queued) == 1
     # A worker marks it sending and dies after handing it over.
     ReminderOccurrence.objects.filter(pk=queued[0]).update(
         state=OccurrenceState.SENDING, sending_at=NOW
     )
     assert _deliver(queued[0]) == "noop:sending"  # never resent
-    result = reminders.reminders_sweep(now=NOW + timedelta(seconds=121))
+    result = delivery.reminders_sweep(now=NOW + timedelta(seconds=121))
     assert result.unknown == 1
     assert ReminderOccurrence.objects.get(pk=queued[0]).state == OccurrenceState.UNKNOWN
     assert mail.outbox == []
@@ -230,7 +230,7 @@ def test_an_sms_reminder_is_short_and_carries_the_links(
     sms.outbox.clear()
     patient = reminder_patient(clinic, clinician, start_on=date(2026, 6, 1), channel="sms")
     with time_machine.travel(NOW - timedelta(hours=1), tick=False):
-        reminders.reminders_plan()
+        planner.reminders_plan()
     _dispatch(django_capture_on_commit_callbacks)
     assert _deliver(queued[0]) == "sent"
     (message,) = sms.outbox

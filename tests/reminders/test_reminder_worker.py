@@ -36,10 +36,10 @@ from django.utils import timezone
 from kombu import Connection
 
 from clinic.celery import worker_command
-from programmes import reminders
+from reminders import delivery, planner
 from reminders.models import ReminderOccurrence
 from tests.factories import ClinicFactory, StaffMemberFactory, UserFactory
-from tests.programmes.reminder_helpers import reminder_patient
+from tests.reminders.reminder_helpers import reminder_patient
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_REDIS = "redis://127.0.0.1:6379/13"
@@ -89,7 +89,7 @@ class Workers:
     def start(self):
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.programmes.worker_settings",
+            "DJANGO_SETTINGS_MODULE": "tests.reminders.worker_settings",
             "DATABASE_URL": _database_url(),
             "REDIS_URL": self.broker_url,
             "REMINDER_QUEUE": QUEUE,
@@ -130,7 +130,7 @@ def broker(monkeypatch, settings):
     """Publish to Redis db 13 and our queue; short sweeper timeouts."""
     redis.Redis.from_url(SHARED_REDIS).flushdb()
     conn = Connection(SHARED_REDIS)
-    monkeypatch.setattr(reminders, "PUBLISH_OPTIONS", {"connection": conn, "queue": QUEUE})
+    monkeypatch.setattr(delivery, "PUBLISH_OPTIONS", {"connection": conn, "queue": QUEUE})
     settings.REMINDER_CLAIM_TIMEOUT_S = 10
     settings.REMINDER_SENDING_TIMEOUT_S = 5
     yield SHARED_REDIS
@@ -194,7 +194,7 @@ def private_redis(smtp, monkeypatch, settings):
     server = PrivateRedis()
     server.start()
     conn = Connection(server.url, connect_timeout=1)
-    monkeypatch.setattr(reminders, "PUBLISH_OPTIONS", {"connection": conn, "queue": QUEUE})
+    monkeypatch.setattr(delivery, "PUBLISH_OPTIONS", {"connection": conn, "queue": QUEUE})
     settings.REMINDER_CLAIM_TIMEOUT_S = 10
     settings.REMINDER_SENDING_TIMEOUT_S = 5
     pool = Workers(smtp, server.url)
@@ -226,7 +226,7 @@ def _due_patients(clinic, clinician, n: int, **kw) -> list:
 
 
 def _plan_due(now=None) -> int:
-    reminders.reminders_plan(now=(now or timezone.now()) - timedelta(minutes=5))
+    planner.reminders_plan(now=(now or timezone.now()) - timedelta(minutes=5))
     return ReminderOccurrence.objects.filter(due_at__lte=timezone.now()).count()
 
 
@@ -236,8 +236,8 @@ def _drive(timeout: float = 60.0, during=None) -> None:
     while time.monotonic() < deadline:
         if during is not None:
             during()
-        reminders.reminders_sweep()
-        reminders.reminders_dispatch()
+        delivery.reminders_sweep()
+        delivery.reminders_dispatch()
         pending = ReminderOccurrence.objects.filter(due_at__lte=timezone.now()).exclude(
             state__in=["sent", "failed", "skipped", "unknown"]
         )
@@ -297,7 +297,7 @@ def test_kill_9_mid_batch_then_a_new_worker_loses_and_duplicates_nothing(
     _plan_due()
     smtp.delay = 0.1
     first = workers.start()
-    reminders.reminders_dispatch()
+    delivery.reminders_dispatch()
     deadline = time.monotonic() + 60
     while len(smtp.ids) < 8 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -324,8 +324,8 @@ def test_two_planners_and_dispatchers_at_once_create_and_send_each_reminder_once
     def both():
         try:
             for _ in range(3):
-                reminders.reminders_plan(now=now)
-                reminders.reminders_dispatch()
+                planner.reminders_plan(now=now)
+                delivery.reminders_dispatch()
         except Exception as error:  # surfaced below
             errors.append(error)
         finally:
@@ -353,7 +353,7 @@ def test_restarting_redis_mid_batch_loses_and_duplicates_nothing(
     _plan_due()
     smtp.delay = 0.1
     pool.start()
-    reminders.reminders_dispatch()
+    delivery.reminders_dispatch()
     deadline = time.monotonic() + 60
     while len(smtp.ids) < 8 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -377,7 +377,7 @@ def test_with_redis_down_staff_still_save_and_reminders_go_out_once_it_is_back(
     client.force_login(clinician)
     local = timezone.now().astimezone(ZoneInfo("Europe/London"))
     response = client.post(
-        reverse("programmes:reminder-preferences", args=[patients[0].pk]),
+        reverse("reminders:preferences", args=[patients[0].pk]),
         {
             "enabled": "on",
             "channel": "email",
@@ -387,7 +387,7 @@ def test_with_redis_down_staff_still_save_and_reminders_go_out_once_it_is_back(
     )
     assert response.status_code == 302
     _plan_due()
-    assert reminders.reminders_dispatch() == 10  # claimed; publishing failed and was logged
+    assert delivery.reminders_dispatch() == 10  # claimed; publishing failed and was logged
     due = ReminderOccurrence.objects.filter(due_at__lte=timezone.now())
     assert set(due.values_list("state", flat=True)) == {"claimed"}
     server.start()
