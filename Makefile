@@ -63,7 +63,7 @@ migrations-check: $(VENV)/.installed-dev
 # packages; where its service cannot be reached it says NOT AUDITED loudly and
 # fails only with PIP_AUDIT_REQUIRED=1 (see .ci/pip_audit_check.py).
 security: $(VENV)/.installed-dev
-	$(BIN)/bandit -q -r clinic patients assessments programmes fhir_r4 portal -x '*/migrations/*' -ll
+	$(BIN)/bandit -q -r clinic patients assessments exercises programmes alerts tracking reminders fhir_r4 portal devtools -x '*/migrations/*' -ll
 	$(BIN)/python .ci/pip_audit_check.py
 
 # The whole suite on PostgreSQL and Redis, browser tests included.

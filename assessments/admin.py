@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 
 from assessments.models import Assessment, OutcomeResponse, RedFlagEvent, RedFlagResolution
+from clinic.access import get_scoped_or_404
 from clinic.admin_scoping import ClinicScopedAdmin, ScopedHistoryAdmin
 
 
@@ -40,10 +42,6 @@ class RedFlagEventAdmin(ReadOnlyMixin, ClinicScopedAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         # Scoped like the change page: 404 outside the clinic admin's clinics.
-        from django.contrib.admin.utils import unquote
-
-        from clinic.access import get_scoped_or_404
-
         get_scoped_or_404(request, self.get_queryset(request), pk=unquote(object_id))
         return super().history_view(request, object_id, extra_context)
 

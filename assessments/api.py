@@ -5,11 +5,11 @@ Kept small and stable so that the apps can be built side by side.
 
 from __future__ import annotations
 
+from assessments.models import RedFlagEvent
+
 
 def patient_has_unactioned_red_flags(patient) -> bool:
     """True while the patient has a red-flag event with no recorded action or
     override. Plans cannot be activated then (SPEC 6.3; issue 3)."""
-    from assessments.models import RedFlagEvent
-
     patient_id = getattr(patient, "pk", patient)
     return RedFlagEvent.objects.filter(patient_id=patient_id).unactioned().exists()

@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.db import models
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.access import get_scoped_or_404
 from clinic.models import Clinic, StaffMember
 from clinic.paging import EstimatedCountPaginator
 
@@ -98,8 +100,6 @@ class ScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
     """
 
     def _check_scope(self, request, object_id) -> None:
-        from clinic.access import get_scoped_or_404
-
         get_scoped_or_404(request, self.get_queryset(request), pk=unquote(object_id))
 
     def history_view(self, request, object_id, extra_context=None):
@@ -109,3 +109,100 @@ class ScopedHistoryAdmin(ClinicScopedAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._check_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# --- Shared bases for the feature apps' admins ---------------------------------
+
+
+class ScopedHistoryPageAdmin(ClinicScopedAdmin):
+    """Django's own history page answers 404 outside the scope (as the
+    simple-history pages of ``ScopedHistoryAdmin`` do)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        get_scoped_or_404(request, self.get_queryset(request), pk=unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedInline(admin.TabularInline):
+    """Inline rows follow their parent's permissions (clinic admins have no
+    Django model permissions; scoping decides)."""
+
+    extra = 0
+
+    def _parent(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent().has_change_permission(request, obj)
+
+
+class SharedLibraryAdmin(ScopedHistoryPageAdmin):
+    """Rows whose clinic is null are the shipped library: listed, read-only."""
+
+    def _is_shipped(self, obj) -> bool:
+        target = obj
+        for part in self.clinic_lookup.split("__")[:-1]:
+            target = getattr(target, part)
+        return getattr(target, f"{self.clinic_lookup.split('__')[-1]}_id") is None
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        member = _clinic_admin_member(request)
+        if member is None:
+            return qs.none()
+        lookup = self.clinic_lookup
+        return qs.filter(
+            Q(**{f"{lookup}__isnull": True}) | Q(**{f"{lookup}__in": member.clinic_ids})
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and self._is_shipped(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "clinic" in form.base_fields:
+            form.base_fields["clinic"].required = True
+        return form
+
+
+class ReadOnlyInline(ScopedInline):
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Records that change through services that audit and keep history (the staff
+# UI, the portal, the workers): the admin shows them, scoped to the clinic
+# admin's clinics.
+
+
+class ReadOnlyScopedAdmin(ScopedHistoryPageAdmin):
+    """Records of the patient's own activity, reminders and alerts: clinic
+    admins may read them, never change, add or delete them (superusers only)."""
+
+    clinic_lookup = "patient__clinic"
+    clinic_admin_can_add = False
+    list_per_page = 50
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)

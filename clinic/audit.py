@@ -17,7 +17,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
-    action: AuditAction | str,
+    action: AuditAction,
     request: HttpRequest | None = None,
     actor=None,
     username: str = "",
@@ -26,7 +26,10 @@ def audit_record(
     patient_id=None,
     clinic_id=None,
 ) -> AuditEvent:
-    """Write one event. ``patient`` fills the patient and clinic ids."""
+    """Write one event. ``patient`` fills the patient and clinic ids. The action
+    must be a member of ``AuditAction`` (a raw string the audit filter could not
+    find is refused)."""
+    action = AuditAction(action)
     if patient is not None:
         patient_id, clinic_id = patient.pk, patient.clinic_id
     if actor is None and request is not None and request.user.is_authenticated:

@@ -24,19 +24,19 @@ app.conf.beat_schedule = {
     },
     # Reminders (issue 5): sweep and dispatch every minute; plan the next 48 h
     # every 10 minutes (idempotent; a preference change also plans at once).
-    "reminders-tick": {"task": "programmes.tasks.reminders_tick", "schedule": 60.0},
-    "reminders-plan": {"task": "programmes.tasks.reminders_plan", "schedule": 600.0},
+    "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
+    "reminders-plan": {"task": "reminders.plan", "schedule": 600.0},
     # Nightly: weekly adherence snapshots, then the alert rules, then digests.
     "adherence-snapshots": {
-        "task": "programmes.tasks.adherence_snapshots",
+        "task": "tracking.adherence_snapshots",
         "schedule": crontab(hour=2, minute=15),
     },
     "alerts-evaluate": {
-        "task": "programmes.tasks.alerts_evaluate",
+        "task": "tracking.alerts_evaluate",
         "schedule": crontab(hour=3, minute=0),
     },
     "alerts-digest": {
-        "task": "programmes.tasks.alerts_digest",
+        "task": "alerts.digest",
         "schedule": crontab(hour=6, minute=30),
     },
 }

@@ -181,9 +181,19 @@ class AuditAction(models.TextChoices):
     REMINDER_PREFERENCES_CHANGED = "reminder_prefs_changed", "Changed reminder preferences"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Acknowledged alert"
     ALERT_RESOLVED = "alert_resolved", "Resolved alert"
+    PLAN_CREATE = "plan_create", "Created treatment plan"
+    PLAN_CHANGE = "plan_change", "Changed treatment plan"
+    PLAN_ACTIVATE = "plan_activate", "Activated treatment plan"
+    PLAN_VIEW = "plan_view", "Viewed treatment plan"
     API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
     API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
     API_READ = "api_read", "FHIR API request"
+
+
+def audit_action_choices() -> list[tuple[str, str]]:
+    """The field's choices, read when used: a new action needs no migration,
+    so apps developed side by side never race for the next migration number."""
+    return AuditAction.choices
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -222,7 +232,7 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    action = models.CharField(max_length=30, choices=audit_action_choices)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.UUIDField(null=True, blank=True)

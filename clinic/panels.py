@@ -9,12 +9,16 @@ and returns ``(template_name, context)`` or ``None`` when it has nothing to show
 - ``patient_banner``: top of the patient page (open red flags)
 - ``patient_actions``: buttons next to "Edit" on the patient page
 - ``patient_sections``: cards in the patient page's right-hand column
+
+Navigation works the same way: an app adds its entries to the staff site's
+menu with ``register_nav`` (the base app names no feature app's URL).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 Provider = Callable[..., tuple[str, dict] | None]
 _slots: dict[str, list[Provider]] = defaultdict(list)
@@ -35,3 +39,31 @@ def register(slot: str) -> Callable[[Provider], Provider]:
 
 def providers(slot: str) -> list[Provider]:
     return list(_slots[slot])
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    order: int = 50
+    # Shown only to roles that see clinical content (not reception).
+    clinical_only: bool = False
+    # Shown only to clinic admins (e.g. the FHIR API tokens).
+    admin_only: bool = False
+
+
+_nav: list[NavEntry] = []
+
+
+def register_nav(entry: NavEntry) -> NavEntry:
+    if entry not in _nav:
+        _nav.append(entry)
+        _nav.sort(key=lambda e: (e.order, e.label))
+    return entry
+
+
+def nav_entries(staff_member) -> list[NavEntry]:
+    """The menu entries this staff member may use, in menu order."""
+    clinical = staff_member is not None and staff_member.sees_clinical_content
+    admin = staff_member is not None and staff_member.is_clinic_admin
+    return [e for e in _nav if (clinical or not e.clinical_only) and (admin or not e.admin_only)]

@@ -85,9 +85,14 @@ INSTALLED_APPS = [
     "clinic",
     "patients",
     "assessments",
+    "exercises",
     "programmes",
+    "alerts",
+    "tracking",
+    "reminders",
     "fhir_r4",
     "portal",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -244,11 +249,13 @@ SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000").rstrip
 # The queue reminder sends go to (a dedicated queue lets tests and deploys keep them apart).
 REMINDER_QUEUE = env.str("REMINDER_QUEUE", default="celery")
 CELERY_TASK_ROUTES = {
+    "reminders.send_reminders": {"queue": REMINDER_QUEUE},
+    # The first release's names (messages queued before an upgrade).
     "programmes.tasks.send_reminder": {"queue": REMINDER_QUEUE},
     "programmes.tasks.send_reminders": {"queue": REMINDER_QUEUE},
 }
 # "console" logs texts; "webhook" POSTs JSON {"to", "body", "reference"} to the URL;
-# "locmem" keeps them in memory (tests). See programmes/sms.py.
+# "locmem" keeps them in memory (tests). See reminders/sms.py.
 REMINDER_SMS_BACKEND = env.str("REMINDER_SMS_BACKEND", default="console")
 if REMINDER_SMS_BACKEND not in ("console", "webhook", "locmem"):
     raise ImproperlyConfigured("REMINDER_SMS_BACKEND must be console, webhook or locmem.")

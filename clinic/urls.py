@@ -5,11 +5,14 @@ from django.urls import include, path
 
 from clinic import twofactor, views
 
+# Feature apps' URLs are included by module path (strings): the base app
+# imports no feature app (the import-linter layers contract).
+
 admin.site.site_header = "Clinic administration"
 admin.site.site_title = "Clinic administration"
 
 urlpatterns = [
-    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("", include("patients.dashboard_urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -48,11 +51,13 @@ urlpatterns = [
     path("audit/export.csv", views.AuditExportView.as_view(), name="audit-export"),
     path("patients/", include("patients.urls")),
     path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
+    path("exercises/", include("exercises.urls")),
     path("programmes/", include("programmes.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("", include("reminders.urls")),
     path("fhir/R4/", include("fhir_r4.api_urls")),
     path("fhir/", include("fhir_r4.urls")),
     path("portal/", include("portal.urls")),
-    path("r/", include("programmes.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

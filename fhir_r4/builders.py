@@ -29,10 +29,11 @@ from fhir.resources.servicerequest import ServiceRequest
 from assessments.instruments import Instrument, all_instruments, get_instrument
 from assessments.models import Condition as DiagnosisChoice
 from assessments.models import EnteredBy
+from exercises.models import days_list
 from fhir_r4 import codes
 from fhir_r4.record import PatientRecord, WeekAdherence
 from patients.models import ReferralSource, Sex, Status
-from programmes.models import PlanStatus, Prescription, days_list
+from programmes.models import PlanStatus, Prescription
 
 # Our values -> FHIR value sets (administrative-gender, careplan-status, ...).
 GENDER = {Sex.FEMALE: "female", Sex.MALE: "male", Sex.INTERSEX: "other"}

@@ -1,7 +1,11 @@
 """The FHIR export button on the patient page (clinical roles: the bundle holds
-clinical content)."""
+clinical content) and the API-token page in the staff menu (clinic admins)."""
 
 from clinic import panels
+
+panels.register_nav(
+    panels.NavEntry("API tokens", "fhir:tokens", order=90, clinical_only=True, admin_only=True)
+)
 
 
 @panels.register("patient_actions")

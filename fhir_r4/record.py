@@ -11,15 +11,9 @@ from django.db.models import Prefetch
 
 from assessments.models import OutcomeResponse, RedFlagEvent
 from patients.models import Patient
-from programmes.adherence import adherence_days, percent_of, week_start_of
-from programmes.models import (
-    CheckIn,
-    PlanGoal,
-    Prescription,
-    ProgrammeVersion,
-    TreatmentPlan,
-)
-from programmes.services import patient_today
+from programmes.models import PlanGoal, Prescription, ProgrammeVersion, TreatmentPlan
+from tracking.adherence import adherence_days, percent_of, week_start_of
+from tracking.models import CheckIn
 
 
 @dataclass(frozen=True)
@@ -75,7 +69,7 @@ def load_record(patient: Patient) -> PatientRecord:
     (with exercises), goals, red flags (with resolutions), outcome responses
     (with the assessment's clinician), check-ins, and the adherence rule's three
     (published versions, their prescriptions, session logs): 10."""
-    record = PatientRecord(patient=patient, today=patient_today(patient))
+    record = PatientRecord(patient=patient, today=patient.local_today())
     record.plans = list(
         TreatmentPlan.objects.filter(patient=patient)
         .select_related("clinician__user", "assessment")
@@ -117,7 +111,7 @@ def load_record(patient: Patient) -> PatientRecord:
 
 def _weekly_adherence(record: PatientRecord) -> list[WeekAdherence]:
     """Sessions prescribed and completed per patient-local week (Monday to
-    Sunday), by the adherence rule of programmes.adherence, from the first day
+    Sunday), by the adherence rule of tracking.adherence, from the first day
     a programme was in force to today."""
     # Days before a version is in force count nothing, so starting at the
     # earliest activated plan's start is enough.

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember
-from patients.models import ConsentKind, ErasureRequest, Patient
+from patients.models import ConsentKind, ErasureRequest, Patient, Status
 
 MAX_AGE_YEARS = 120
 
@@ -187,8 +187,6 @@ class PatientFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from patients.models import Status
-
         self.fields["status"].choices = [("", "Any status"), *Status.choices]
         self.fields["clinician"].queryset = (
             StaffMember.objects.for_user(user).clinicians().select_related("user")

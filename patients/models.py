@@ -1,9 +1,11 @@
 import uuid
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +16,7 @@ from clinic.models import (
     default_time_zone,
     validate_time_zone,
 )
+from patients.search import patient_search_filter
 
 
 class Sex(models.TextChoices):
@@ -65,8 +68,6 @@ class PatientQuerySet(ClinicScopedQuerySet):
     clinical = False
 
     def search(self, text: str) -> "PatientQuerySet":
-        from patients.search import patient_search_filter
-
         return self.filter(patient_search_filter(text))
 
     def likely_duplicates(self, *, clinic, first_name, last_name, date_of_birth):
@@ -190,6 +191,11 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def local_today(self) -> date:
+        """Today in the patient's own time zone: programme days, logs and
+        reminders are the patient's local days."""
+        return timezone.localdate(timezone=ZoneInfo(self.time_zone))
 
     def age_on(self, day: date) -> int:
         dob = self.date_of_birth

@@ -13,6 +13,7 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.mail import send_templated_mail
 from clinic.models import AuditAction, Clinic
+from patients.erasure import erasers
 from patients.models import (
     ConsentKind,
     ErasureRequest,
@@ -22,6 +23,7 @@ from patients.models import (
     Sex,
     Status,
 )
+from patients.subject_access import as_json_data, subject_access_sections
 from patients.tokens import INVITATION_LIFETIME, invitation_id_from_token, invitation_token
 
 
@@ -176,8 +178,6 @@ def invitation_accept(*, invitation: PortalInvitation, password: str, request: H
 def patient_subject_access_export(*, patient: Patient, request: HttpRequest) -> dict:
     """Everything held about the patient, each field marked by who entered it;
     audited as an export."""
-    from patients.subject_access import as_json_data, subject_access_sections
-
     data = as_json_data(
         patient=patient,
         sections=subject_access_sections(patient),
@@ -280,8 +280,6 @@ def erasure_request_execute(
 
 @transaction.atomic
 def _erase(*, erasure_request: ErasureRequest, by, request, today) -> ErasureRequest:
-    from patients.erasure import erasers
-
     erasure = ErasureRequest.objects.select_for_update().get(pk=erasure_request.pk)
     patient = (
         Patient.objects.select_for_update().select_related("clinic").get(pk=erasure.patient_id)

@@ -7,16 +7,10 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 
-from programmes import forms as preference_forms
-from programmes import self_screen
-from programmes.models import (
-    DURATION_MAX_MIN,
-    REPS_MAX,
-    SETS_MAX,
-    Difficulty,
-    SessionOutcome,
-    SkipReason,
-)
+from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
+from reminders import forms as preference_forms
+from tracking import self_screen
+from tracking.models import Effort, SessionOutcome, SkipReason
 
 
 def patient_users():
@@ -140,7 +134,7 @@ class SessionLogForm(StyledForm):
     )
     difficulty = forms.TypedChoiceField(
         label="How hard was it?",
-        choices=[("", "Choose")] + [(str(v), label) for v, label in Difficulty.choices],
+        choices=[("", "Choose")] + [(str(v), label) for v, label in Effort.choices],
         coerce=int,
         empty_value=None,
         required=False,

@@ -13,6 +13,7 @@ from assessments.instruments import get_instrument
 from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
+from exercises.models import WEEKDAY_NAMES
 from fhir_r4.services import fhir_record_export
 from fhir_r4.views import bundle_download
 from patients.services import (
@@ -30,11 +31,14 @@ from portal.forms import (
     SetPasswordForm,
     questionnaire_form_class,
 )
-from programmes import activity, self_screen
 from programmes import api as programmes_api
-from programmes.models import WEEKDAY_NAMES, CalendarFeed, SkipReason
-from programmes.reminders import reminders_unsubscribe
-from programmes.services import reminder_preference_update
+from reminders import calendar as reminder_calendar
+from reminders.delivery import reminders_unsubscribe
+from reminders.models import CalendarFeed
+from reminders.services import reminder_preference_for, reminder_preference_update
+from tracking import progress, self_screen
+from tracking import services as activity
+from tracking.models import SkipReason
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -96,7 +100,7 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
 
 
 def _today(patient):
-    return programmes_api.patient_today(patient)
+    return patient.local_today()
 
 
 class TodayView(PatientRequiredMixin, View):
@@ -253,7 +257,7 @@ class CheckInView(PatientRequiredMixin, View):
 
 class QuestionnaireListView(PatientRequiredMixin, View):
     def get(self, request):
-        due = activity.questionnaires_due(self.patient, _today(self.patient))
+        due = progress.questionnaires_due(self.patient, _today(self.patient))
         rows = [{"due": d, "name": get_instrument(d.code).name} for d in due]
         return render(request, "portal/questionnaires.html", {"rows": rows})
 
@@ -315,8 +319,8 @@ class ProgressView(PatientRequiredMixin, View):
     def get(self, request):
         today = _today(self.patient)
         trends = patient_outcome_trends(self.patient)
-        pain = activity.pain_progress(self.patient, today)
-        walking = activity.walking_progress(self.patient, today)
+        pain = progress.pain_progress(self.patient, today)
+        walking = progress.walking_progress(self.patient, today)
         return render(
             request,
             "portal/progress.html",
@@ -325,7 +329,7 @@ class ProgressView(PatientRequiredMixin, View):
                 "pain": pain,
                 "trends": trends,
                 "trend_charts": [t.chart for t in trends],
-                "calendar": activity.adherence_calendar(self.patient, today),
+                "calendar": progress.adherence_calendar(self.patient, today),
                 "walking": walking,
                 "weekday_names": WEEKDAY_NAMES,
             },
@@ -349,7 +353,7 @@ class RemindersView(PatientRequiredMixin, View):
         )
 
     def get(self, request):
-        preference = activity.reminder_preference_for(self.patient)
+        preference = reminder_preference_for(self.patient)
         return self._render(
             request,
             ReminderPreferenceForm(
@@ -364,15 +368,15 @@ class RemindersView(PatientRequiredMixin, View):
             messages.success(request, "You will get no more exercise reminders.")
             return redirect("portal:reminders")
         if action == "feed-new":
-            token = activity.calendar_feed_create(patient=self.patient)
+            token = reminder_calendar.calendar_feed_create(patient=self.patient)
             url = request.build_absolute_uri(reverse("portal:calendar-feed", args=[token]))
-            preference = activity.reminder_preference_for(self.patient)
+            preference = reminder_preference_for(self.patient)
             form = ReminderPreferenceForm(
                 initial=ReminderPreferenceForm.initial_for(preference), patient=self.patient
             )
             return self._render(request, form, new_feed_url=url)
         if action == "feed-revoke":
-            activity.calendar_feed_revoke(patient=self.patient)
+            reminder_calendar.calendar_feed_revoke(patient=self.patient)
             messages.success(request, "Your calendar link no longer works.")
             return redirect("portal:reminders")
         form = ReminderPreferenceForm(request.POST, patient=self.patient)
@@ -390,11 +394,12 @@ class CalendarFeedView(View):
     apps cannot log in). Unknown or revoked tokens are 404."""
 
     def get(self, request, token):
-        feed = activity.calendar_feed_for_token(token)
+        feed = reminder_calendar.calendar_feed_for_token(token)
         if feed is None:
             raise Http404("No such calendar.")
         response = HttpResponse(
-            activity.calendar_feed_ics(feed=feed), content_type="text/calendar; charset=utf-8"
+            reminder_calendar.calendar_feed_ics(feed=feed),
+            content_type="text/calendar; charset=utf-8",
         )
         response["Cache-Control"] = "private, no-store"
         response["Content-Disposition"] = 'inline; filename="exercise-sessions.ics"'

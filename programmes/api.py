@@ -1,7 +1,7 @@
 """What the reminders and portal apps may ask of programmes (kept small and stable).
 
-Dates are the patient's local dates (``patient_today``): a programme day is a
-day in the patient's own time zone.
+Dates are the patient's local dates (``Patient.local_today``): a programme day
+is a day in the patient's own time zone.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ from datetime import date
 from django.db.models import Prefetch, Subquery
 
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
-from programmes.services import patient_today
 
 __all__ = [
     "active_plan",
     "exercises_due",
     "group_by_phase",
-    "patient_today",
     "sessions_due",
     "sessions_prescribed",
     "version_on",

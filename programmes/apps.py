@@ -6,8 +6,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Exercise programmes"
 
     def ready(self):
-        from programmes import (
-            panels,  # noqa: F401  (registers panel and timeline providers)
-            portal_data,  # noqa: F401  (issue 6: check-ins and calendar feed in exports)
-            privacy,  # noqa: F401  (subject access and erasure)
-        )
+        from programmes import panels, privacy  # noqa: F401  (register panels, export and erasure)

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import models
-from django.utils.text import slugify
 
 from assessments.models import Assessment
-from clinic.models import Clinic
-from programmes.models import (
+from exercises.models import (
     DURATION_MAX_MIN,
     HOLD_MAX_S,
     REPS_MAX,
@@ -15,18 +12,12 @@ from programmes.models import (
     SETS_MAX,
     SETS_MIN,
     WEEKDAY_NAMES,
-    BodyRegion,
-    Category,
-    Difficulty,
     Exercise,
-    PlanGoal,
-    PlanIntervention,
-    ProgrammeTemplate,
     Side,
-    TreatmentPlan,
     days_list,
     days_mask,
 )
+from programmes.models import PlanGoal, PlanIntervention, ProgrammeTemplate, TreatmentPlan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,112 +25,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def _range_messages(label: str, low: int, high: int, unit: str = "") -> dict:
     text = f"{label} must be between {low} and {high}{unit}."
     return {"min_value": text, "max_value": text, "invalid": f"{label} must be a whole number."}
-
-
-class ExerciseFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
-    category = forms.ChoiceField(required=False, choices=[("", "Any category"), *Category.choices])
-    body_region = forms.ChoiceField(
-        required=False, label="Body region", choices=[("", "Any region"), *BodyRegion.choices]
-    )
-    difficulty = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "Any difficulty"), *Difficulty.choices],
-    )
-    source = forms.ChoiceField(
-        required=False,
-        choices=[("", "All exercises"), ("shipped", "Shipped library"), ("clinic", "Our clinic's")],
-    )
-
-    def apply(self, exercises):
-        data = self.cleaned_data
-        exercises = exercises.search(data["q"])
-        for field in ("category", "body_region", "difficulty"):
-            if data[field]:
-                exercises = exercises.filter(**{field: data[field]})
-        if data["source"] == "shipped":
-            exercises = exercises.filter(clinic__isnull=True)
-        elif data["source"] == "clinic":
-            exercises = exercises.filter(clinic__isnull=False)
-        return exercises
-
-
-def https_url_fields(model_field, **kwargs):
-    """Links typed without a scheme are read as https (Django 6's default)."""
-    if isinstance(model_field, models.URLField):
-        kwargs["assume_scheme"] = "https"
-    return model_field.formfield(**kwargs)
-
-
-class ExerciseForm(forms.ModelForm):
-    """A clinic's own exercise (clinic admins); shipped ones are not editable."""
-
-    class Meta:
-        model = Exercise
-        formfield_callback = https_url_fields
-        fields = [
-            "clinic",
-            "name",
-            "body_region",
-            "category",
-            "difficulty",
-            "equipment",
-            "default_sets",
-            "default_reps",
-            "default_hold_s",
-            "default_duration_min",
-            "patient_steps",
-            "patient_feel",
-            "patient_stop",
-            "clinician_aim",
-            "clinician_cues",
-            "contraindications",
-            "image",
-            "image_url",
-            "video_url",
-            "licence",
-            "author",
-            "source",
-            "progression",
-            "regression",
-        ]
-        widgets = {
-            f: forms.Textarea(attrs={"rows": 3})
-            for f in (
-                "patient_feel",
-                "patient_stop",
-                "clinician_aim",
-                "clinician_cues",
-                "contraindications",
-            )
-        } | {"patient_steps": forms.Textarea(attrs={"rows": 6})}
-
-    def __init__(self, *args, user, clinic_ids, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=clinic_ids)
-        self.fields["clinic"].required = True
-        self.fields["clinic"].empty_label = None
-        library = Exercise.objects.for_user(user).only("id", "name")
-        self.fields["progression"].queryset = library
-        self.fields["regression"].queryset = library
-
-    def clean(self):
-        cleaned = super().clean()
-        if not any(
-            cleaned.get(f) for f in ("default_reps", "default_hold_s", "default_duration_min")
-        ):
-            self.add_error(
-                "default_reps", "Give default reps, a hold in seconds or a duration in minutes."
-            )
-        clinic, name = cleaned.get("clinic"), cleaned.get("name")
-        if clinic and name:
-            slug = slugify(name)[:80] or "exercise"
-            if Exercise.objects.filter(clinic=clinic, slug=slug).exists():
-                self.add_error("name", "Your clinic already has an exercise with this name.")
-            self.instance.slug = slug
-        return cleaned
 
 
 class ReviewAfterStartMixin:
@@ -373,136 +258,3 @@ class CloseForm(forms.Form):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
-
-
-# --- Reminder preferences (issue 5; reused by the portal) ---------------------
-
-MAX_REMINDER_TIMES = 4
-_HH_MM = __import__("re").compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
-
-
-class ReminderPreferenceForm(forms.Form):
-    """Reminder preferences for one patient. Staff use it on the patient's
-    reminders page; the portal reuses it (``ReminderPreferenceForm(data,
-    patient=patient)``) and saves with ``reminder_preference_update``.
-    ``initial_for(preference)`` gives the initial values of a saved preference."""
-
-    enabled = forms.BooleanField(required=False, label="Send exercise reminders")
-    channel = forms.ChoiceField(choices=[], label="How")
-    local_times = forms.CharField(
-        label="Times",
-        max_length=60,
-        help_text='Local times as HH:MM, separated by commas, e.g. "08:00, 18:30".',
-    )
-    days = forms.TypedMultipleChoiceField(
-        label="Days",
-        choices=list(enumerate(WEEKDAY_NAMES)),
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day."},
-    )
-    quiet_start = forms.TimeField(
-        required=False,
-        label="Quiet hours from",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    quiet_end = forms.TimeField(
-        required=False,
-        label="Quiet hours until",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    paused_until = forms.DateField(
-        required=False,
-        label="Pause until (inclusive)",
-        widget=DATE,
-        help_text="No reminders up to and including this day.",
-    )
-
-    def __init__(self, *args, patient, **kwargs):
-        from programmes.models import ReminderChannel
-
-        super().__init__(*args, **kwargs)
-        self.patient = patient
-        self.fields["channel"].choices = ReminderChannel.choices
-
-    @staticmethod
-    def initial_for(preference) -> dict:
-        return {
-            "enabled": preference.enabled,
-            "channel": preference.channel,
-            "local_times": ", ".join(preference.local_times),
-            "days": days_list(preference.days_of_week),
-            "quiet_start": preference.quiet_start,
-            "quiet_end": preference.quiet_end,
-            "paused_until": preference.paused_until,
-        }
-
-    def clean_local_times(self) -> list[str]:
-        raw = [part.strip() for part in self.cleaned_data["local_times"].split(",")]
-        raw = [part for part in raw if part]
-        if not raw:
-            raise forms.ValidationError("Give at least one time, e.g. 08:00.")
-        times = []
-        for part in raw:
-            match = _HH_MM.match(part)
-            if match is None:
-                raise forms.ValidationError(
-                    f'"{part}" is not a time; use HH:MM on a 24-hour clock, e.g. 18:30.'
-                )
-            times.append(f"{int(match.group(1)):02d}:{match.group(2)}")
-        times = sorted(set(times))
-        if len(times) > MAX_REMINDER_TIMES:
-            raise forms.ValidationError(f"Choose at most {MAX_REMINDER_TIMES} times a day.")
-        return times
-
-    def clean_paused_until(self):
-        from programmes.api import patient_today
-
-        value = self.cleaned_data.get("paused_until")
-        if value is not None and value < patient_today(self.patient):
-            raise forms.ValidationError("The pause cannot end in the past.")
-        return value
-
-    def clean_channel(self) -> str:
-        from programmes.models import ReminderChannel
-
-        channel = self.cleaned_data["channel"]
-        if channel == ReminderChannel.EMAIL and not self.patient.email:
-            raise forms.ValidationError("There is no email address on the record.")
-        if channel == ReminderChannel.SMS and not self.patient.mobile_phone:
-            raise forms.ValidationError("There is no mobile number on the record.")
-        return channel
-
-    def clean(self):
-        from programmes.reminders import parse_slot
-        from programmes.scheduling import in_quiet_hours
-
-        data = super().clean()
-        start, end = data.get("quiet_start"), data.get("quiet_end")
-        if (start is None) != (end is None):
-            raise forms.ValidationError("Give both ends of the quiet hours, or neither.")
-        times = data.get("local_times")
-        if (
-            times
-            and start is not None
-            and all(in_quiet_hours(parse_slot(t), start, end) for t in times)
-        ):
-            self.add_error(
-                "quiet_end", "The quiet hours cover every reminder time; no reminder would go out."
-            )
-        return data
-
-    def preference_data(self) -> dict:
-        """The cleaned values in the model's terms (for the service)."""
-        data = dict(self.cleaned_data)
-        data["days_of_week"] = days_mask(data.pop("days"))
-        return data
-
-
-class AlertResolveForm(forms.Form):
-    note = forms.CharField(
-        required=False,
-        max_length=300,
-        label="Resolution note",
-        help_text="Optional; what was done (kept with the alert).",
-    )

@@ -1,42 +1,26 @@
-"""Keeping the shipped (read-only, ``clinic`` null) library and templates in
-step with ``library_data``. Idempotent: a second run changes nothing. Used by
-the ``fill_exercise_library`` data migration (with historical models) and by
-the ``load_exercise_library`` command (for content updates after a release)."""
+"""Keeping the shipped (read-only, ``clinic`` null) exercise library and
+condition templates in step with the data files. Idempotent: a second run
+changes nothing. Used by the ``fill_*`` data migrations (with historical
+models) and by the ``load_exercise_library`` command (for content updates
+after a release)."""
 
 from __future__ import annotations
 
-from programmes.library_data import EXERCISES, TEMPLATES
+from django.apps import apps as live_apps
+
+from exercises.library import exercises_sync, field_names, upsert
+from programmes.template_data import TEMPLATES
 
 
 def _models(apps):
-    if apps is None:
-        from django.apps import apps as live
-
-        apps = live
+    apps = apps or live_apps
     return (
-        apps.get_model("programmes", "Exercise"),
+        apps.get_model("exercises", "Exercise"),
         apps.get_model("programmes", "ProgrammeTemplate"),
         apps.get_model("programmes", "TemplatePhase"),
         apps.get_model("programmes", "TemplateExercise"),
         apps.get_model("programmes", "OutcomeSchedule"),
     )
-
-
-def _field_names(model) -> set[str]:
-    return {f.name for f in model._meta.concrete_fields}
-
-
-def _upsert(model, lookup: dict, values: dict) -> tuple[object, bool]:
-    """Create, or update only when something differs (no empty history rows)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    if changed:
-        for key in changed:
-            setattr(obj, key, values[key])
-        obj.save(update_fields=changed)
-    return obj, bool(changed)
 
 
 def _template_signature(template) -> list:
@@ -104,34 +88,17 @@ def _wanted_signature(spec: dict) -> list:
 def library_sync(apps=None) -> dict[str, int]:
     """Create or update the shipped exercises and templates; return counts of changes."""
     Exercise, Template, Phase, Item, Outcome = _models(apps)  # noqa: N806
-    fields = _field_names(Exercise)
-    changes = {"exercises": 0, "templates": 0}
-    by_slug = {}
-    for spec in EXERCISES:
-        values = {k: v for k, v in spec.items() if k in fields and k != "slug"}
-        obj, changed = _upsert(Exercise, {"clinic": None, "slug": spec["slug"]}, values)
-        by_slug[spec["slug"]] = obj
-        changes["exercises"] += changed
-    for spec in EXERCISES:
-        obj = by_slug[spec["slug"]]
-        links = {
-            "progression_id": by_slug[spec["_progression"]].pk if spec["_progression"] else None,
-            "regression_id": by_slug[spec["_regression"]].pk if spec["_regression"] else None,
-        }
-        changed = [k for k, v in links.items() if getattr(obj, k) != v]
-        if changed:
-            for key in changed:
-                setattr(obj, key, links[key])
-            obj.save(update_fields=changed)
+    by_slug, exercise_changes = exercises_sync(Exercise)
+    changes = {"exercises": exercise_changes, "templates": 0}
 
-    template_fields = _field_names(Template)
+    template_fields = field_names(Template)
     for spec in TEMPLATES:
         values = {
             k: v
             for k, v in spec.items()
             if k in template_fields and k not in {"slug", "phases", "outcomes"}
         }
-        template, changed = _upsert(Template, {"clinic": None, "slug": spec["slug"]}, values)
+        template, changed = upsert(Template, {"clinic": None, "slug": spec["slug"]}, values)
         if _template_signature(template) != _wanted_signature(spec):
             # Plans copy their dosage, so rebuilding a template's phases never
             # changes a patient's programme.

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from clinic import panels
+from clinic.panels import NavEntry
 from patients import timeline
-from programmes.models import Alert, ProgrammeVersion, TreatmentPlan
+from programmes.models import ProgrammeVersion, TreatmentPlan
 
 PANEL_LIMIT = 10
 
@@ -86,44 +87,4 @@ def plan_events(*, patient, viewer, limit: int) -> list[timeline.TimelineEntry]:
     return entries
 
 
-# --- Reminders and alerts (issue 5) ---
-
-DASHBOARD_ALERT_LIMIT = 15
-
-
-@panels.register("patient_actions")
-def reminders_button(*, request, staff_member, patient):
-    # Reminder times are not clinical content: every staff role may set them.
-    if patient is None or staff_member is None:
-        return None
-    return "programmes/panels/reminders_button.html", {"patient": patient}
-
-
-@panels.register("dashboard_top")
-def dashboard_alerts(*, request, staff_member, patient):
-    """Open alerts by urgency, in the viewer's clinics (reception sees none)."""
-    if staff_member is None or not staff_member.sees_clinical_content:
-        return None
-    alerts = list(
-        Alert.objects.for_user(request.user)
-        .unresolved()
-        .select_related("patient")
-        .only(
-            "id",
-            "kind",
-            "urgency",
-            "status",
-            "raised_at",
-            "patient__id",
-            "patient__first_name",
-            "patient__last_name",
-            "patient__record_number",
-        )
-        .order_by("urgency", "-raised_at")[: DASHBOARD_ALERT_LIMIT + 1]
-    )
-    if not alerts:
-        return None
-    return "programmes/panels/dashboard_alerts.html", {
-        "alerts": alerts[:DASHBOARD_ALERT_LIMIT],
-        "more": len(alerts) > DASHBOARD_ALERT_LIMIT,
-    }
+panels.register_nav(NavEntry("Templates", "programmes:template-list", order=20))

@@ -1,38 +1,18 @@
-"""Plans, session logs and alerts in subject-access exports and erasure (issue 7)."""
+"""Treatment plans in subject-access exports and erasure (issue 7)."""
 
 from __future__ import annotations
 
 from patients import erasure, subject_access
-from patients.subject_access import (
-    CLINICIAN_ENTERED,
-    PATIENT_ENTERED,
-    Field,
-    Record,
-    Section,
-    record_from_instance,
-)
+from patients.subject_access import CLINICIAN_ENTERED, Field, Section, record_from_instance
 from programmes.models import (
-    Alert,
     PlanGoal,
     PlanIntervention,
     Prescription,
     ProgrammeVersion,
-    ReminderPreference,
-    SessionLog,
     TreatmentPlan,
 )
 
 PLAN_FIELDS = ["title", "status", "start_on", "review_on", "working_diagnosis", "pain_rule"]
-LOG_FIELDS = [
-    "outcome",
-    "skip_reason",
-    "sets_done",
-    "reps_done",
-    "hold_s_done",
-    "duration_min_done",
-    "pain_during",
-    "difficulty",
-]
 
 
 @subject_access.register
@@ -42,13 +22,7 @@ def programmes_section(*, patient) -> Section | None:
         .prefetch_related("goals", "versions__prescriptions__exercise")
         .order_by("created_at")
     )
-    logs = list(
-        SessionLog.objects.filter(patient=patient)
-        .select_related("prescription__exercise")
-        .order_by("performed_on", "session_number")
-    )
-    preference = ReminderPreference.objects.filter(patient=patient).first()
-    if not (plans or logs or preference):
+    if not plans:
         return None
     records = []
     for plan in plans:
@@ -78,27 +52,7 @@ def programmes_section(*, patient) -> Section | None:
                 for p in version.prescriptions.all()
             ]
         records.append(record)
-    for log in logs:
-        records.append(
-            Record(
-                title=f"Exercise log {log.performed_on:%d %b %Y} session {log.session_number}: {log.prescription.exercise.name}",
-                fields=[
-                    Field(name, name.replace("_", " "), getattr(log, name), PATIENT_ENTERED)
-                    for name in LOG_FIELDS
-                    if getattr(log, name) not in (None, "")
-                ],
-            )
-        )
-    if preference is not None:
-        records.append(
-            record_from_instance(
-                preference,
-                title="Reminder preferences",
-                names=list(ReminderPreference.SETTING_FIELDS),
-                patient_user_id=patient.user_id,
-            )
-        )
-    return Section(title="Treatment plans and home exercise", records=records)
+    return Section(title="Treatment plans", records=records)
 
 
 @erasure.register
@@ -113,5 +67,3 @@ def erase_programmes(*, patient) -> None:
     erasure.erase_free_text(PlanIntervention.objects.filter(plan__in=plans), ["description"])
     erasure.erase_free_text(ProgrammeVersion.objects.filter(plan__in=plans), ["change_note"])
     erasure.erase_free_text(Prescription.objects.filter(version__plan__in=plans), ["notes"])
-    erasure.erase_free_text(Alert.objects.filter(patient=patient), ["summary", "resolution_note"])
-    ReminderPreference.objects.filter(patient=patient).delete()

@@ -4,7 +4,6 @@ the rows, records history and an audit event (ids only, no clinical content)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,10 +26,6 @@ from programmes.models import (
 )
 
 # Audit actions (plain strings: the AuditAction choices live in the clinic app).
-AUDIT_PLAN_CREATE = "plan_create"
-AUDIT_PLAN_CHANGE = "plan_change"
-AUDIT_PLAN_ACTIVATE = "plan_activate"
-AUDIT_PLAN_VIEW = "plan_view"
 
 DOSE_FIELDS = (
     "sets",
@@ -58,12 +53,7 @@ class RedFlagGateError(PlanError):
     pass
 
 
-def patient_today(patient) -> date:
-    """Today in the patient's own time zone (programme days are local days)."""
-    return timezone.localdate(timezone=ZoneInfo(patient.time_zone))
-
-
-def _audit(action: str, *, plan: TreatmentPlan, by, request: HttpRequest | None) -> None:
+def _audit(action: AuditAction, *, plan: TreatmentPlan, by, request: HttpRequest | None) -> None:
     audit_record(
         action=action,
         request=request,
@@ -155,7 +145,7 @@ def plan_create(
             OutcomeSchedule,
             default_user=by,
         )
-    _audit(AUDIT_PLAN_CREATE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CREATE, plan=plan, by=by, request=request)
     return plan
 
 
@@ -165,7 +155,7 @@ def plan_update(*, plan: TreatmentPlan, by, request: HttpRequest | None = None) 
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
     plan.save()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return plan
 
 
@@ -189,7 +179,7 @@ def _editable_version(*, plan: TreatmentPlan, by, note: str) -> ProgrammeVersion
     if locked.status != PlanStatus.ACTIVE:
         raise PlanError("A completed or discontinued plan cannot be changed.")
     current = locked.versions.order_by("-number").first()
-    today = patient_today(locked.patient)
+    today = locked.patient.local_today()
     starts = max(today, current.valid_from)
     current.valid_until = starts
     current.save(update_fields=["valid_until"])
@@ -242,7 +232,7 @@ def prescription_add(
     )
     prescription.full_clean(exclude=["version", "lineage"])
     prescription.save()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return prescription
 
 
@@ -263,7 +253,7 @@ def prescription_change(
             setattr(target, key, value)
     target.full_clean(exclude=["version", "lineage"])
     target.save()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return target
 
 
@@ -274,7 +264,7 @@ def prescription_remove(
     _check_current(plan, prescription)
     version = _editable_version(plan=plan, by=by, note=f"Removed {prescription.exercise.name}")
     _in_version(version, prescription).delete()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return version
 
 
@@ -300,7 +290,7 @@ def prescription_move(
         for n, row in enumerate(rows):
             row.order = base + n
         bulk_update_with_history(rows, Prescription, ["order"], default_user=by)
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return version
 
 
@@ -326,12 +316,12 @@ def plan_activate(
     version = locked.versions.order_by("-number").first()
     if not version.prescriptions.exists():
         raise PlanError("Add at least one exercise before activating the plan.")
-    version.valid_from = max(locked.start_on, patient_today(locked.patient))
+    version.valid_from = max(locked.start_on, locked.patient.local_today())
     version.save(update_fields=["valid_from"])
     plan.status = locked.status = PlanStatus.ACTIVE
     plan.activated_at = locked.activated_at = timezone.now()
     locked.save(update_fields=["status", "activated_at", "updated_at"])
-    _audit(AUDIT_PLAN_ACTIVATE, plan=locked, by=by, request=request)
+    _audit(AuditAction.PLAN_ACTIVATE, plan=locked, by=by, request=request)
     return version
 
 
@@ -347,13 +337,13 @@ def plan_close(
         raise PlanError("This plan is already closed.")
     current = locked.versions.order_by("-number").first()
     if current is not None and current.is_published:
-        current.valid_until = max(patient_today(locked.patient), current.valid_from)
+        current.valid_until = max(locked.patient.local_today(), current.valid_from)
         current.save(update_fields=["valid_until"])
     locked.status = status
     locked.ended_at = timezone.now()
     locked.save(update_fields=["status", "ended_at", "updated_at"])
     plan.status = status
-    _audit(AUDIT_PLAN_CHANGE, plan=locked, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=locked, by=by, request=request)
     return locked
 
 
@@ -366,7 +356,7 @@ def goal_add(*, plan: TreatmentPlan, goal: PlanGoal, by, request=None) -> PlanGo
         raise PlanError("A completed or discontinued plan cannot be changed.")
     goal.plan = plan
     goal.save()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return goal
 
 
@@ -375,7 +365,7 @@ def goal_remove(*, plan: TreatmentPlan, goal: PlanGoal, by, request=None) -> Non
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
     goal.delete()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
 
 
 @transaction.atomic
@@ -386,7 +376,7 @@ def intervention_add(
         raise PlanError("A completed or discontinued plan cannot be changed.")
     intervention.plan = plan
     intervention.save()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
     return intervention
 
 
@@ -397,45 +387,8 @@ def intervention_remove(
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
     intervention.delete()
-    _audit(AUDIT_PLAN_CHANGE, plan=plan, by=by, request=request)
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
 
 
 def plan_viewed(*, plan: TreatmentPlan, request: HttpRequest) -> None:
-    _audit(AUDIT_PLAN_VIEW, plan=plan, by=request.user, request=request)
-
-
-# --- Reminder preferences (issue 5) --------------------------------------------
-
-
-def reminder_preference_update(*, patient, data: dict, by, request: HttpRequest | None = None):
-    """Save a patient's reminder preferences (staff page or portal) with history
-    and an audit event, then plan their next 48 hours at once (database only,
-    so it works while the broker is down). ``data``: ``ReminderPreferenceForm
-    .preference_data()`` or any dict with the model's field names."""
-    from programmes.models import OccurrenceState, ReminderOccurrence, ReminderPreference
-    from programmes.reminders import reminders_plan_patient
-
-    with transaction.atomic():
-        preference, _ = ReminderPreference.objects.select_for_update().get_or_create(
-            patient=patient
-        )
-        for name in ReminderPreference.SETTING_FIELDS:
-            if name in data:
-                setattr(preference, name, data[name])
-        preference.updated_by = by
-        preference.full_clean(exclude=["patient"])
-        preference.save()
-        # Planned rows (never dispatched, so nothing to keep) are dropped and
-        # planned again from the new preferences; rows already claimed are
-        # re-checked by the worker before sending.
-        ReminderOccurrence.objects.filter(patient=patient, state=OccurrenceState.PLANNED).delete()
-        audit_record(
-            action=AuditAction.REMINDER_PREFERENCES_CHANGED,
-            request=request,
-            actor=by,
-            obj=preference,
-            patient_id=patient.pk,
-            clinic_id=patient.clinic_id,
-        )
-    reminders_plan_patient(patient=patient)
-    return preference
+    _audit(AuditAction.PLAN_VIEW, plan=plan, by=request.user, request=request)

@@ -1,14 +1,9 @@
 from django.urls import path
 
-from programmes import reminder_views, views
+from programmes import views
 
 app_name = "programmes"
 urlpatterns = [
-    path("exercises/", views.ExerciseListView.as_view(), name="exercise-list"),
-    path("exercises/new/", views.ExerciseCreateView.as_view(), name="exercise-create"),
-    path(
-        "exercises/<uuid:exercise_id>/", views.ExerciseDetailView.as_view(), name="exercise-detail"
-    ),
     path("templates/", views.TemplateListView.as_view(), name="template-list"),
     path(
         "templates/<uuid:template_id>/", views.TemplateDetailView.as_view(), name="template-detail"
@@ -57,22 +52,5 @@ urlpatterns = [
         "plans/<uuid:plan_id>/interventions/<uuid:intervention_id>/remove/",
         views.InterventionRemoveView.as_view(),
         name="intervention-remove",
-    ),
-    # Reminders and alerts (issue 5)
-    path(
-        "patients/<uuid:patient_id>/reminders/",
-        reminder_views.ReminderPreferenceView.as_view(),
-        name="reminder-preferences",
-    ),
-    path("alerts/", reminder_views.AlertListView.as_view(), name="alert-list"),
-    path(
-        "alerts/<uuid:alert_id>/acknowledge/",
-        reminder_views.AlertAcknowledgeView.as_view(),
-        name="alert-acknowledge",
-    ),
-    path(
-        "alerts/<uuid:alert_id>/resolve/",
-        reminder_views.AlertResolveView.as_view(),
-        name="alert-resolve",
     ),
 ]

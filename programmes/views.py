@@ -1,4 +1,4 @@
-"""Staff pages: the exercise library, templates, and the plan builder.
+"""Staff pages: condition templates and the plan builder.
 
 Plans are clinical content: clinicians and clinic admins only; reception gets
 403 on every plan page, the printable handout included (it names the
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -23,8 +22,6 @@ from programmes import services
 from programmes.api import group_by_phase
 from programmes.forms import (
     CloseForm,
-    ExerciseFilterForm,
-    ExerciseForm,
     GoalForm,
     InterventionForm,
     MoveForm,
@@ -34,7 +31,6 @@ from programmes.forms import (
     PrescriptionForm,
 )
 from programmes.models import (
-    Exercise,
     PlanGoal,
     PlanIntervention,
     PlanStatus,
@@ -55,69 +51,6 @@ def _validation_messages(error: ValidationError) -> list[str]:
 
 
 # --- library and templates ---------------------------------------------------
-
-
-class ExerciseListView(StaffRequiredMixin, View):
-    def get(self, request):
-        form = ExerciseFilterForm(request.GET or None)
-        exercises = Exercise.objects.for_user(request.user).defer(
-            "patient_steps",
-            "patient_feel",
-            "patient_stop",
-            "clinician_aim",
-            "clinician_cues",
-            "contraindications",
-        )
-        if form.is_valid():
-            exercises = form.apply(exercises)
-        page = Paginator(exercises.order_by("name", "id"), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        query = request.GET.copy()
-        query.pop("page", None)
-        return render(
-            request,
-            "programmes/exercise_list.html",
-            {"form": form, "page": page, "query": query.urlencode()},
-        )
-
-
-class ExerciseDetailView(StaffRequiredMixin, View):
-    def get(self, request, exercise_id):
-        exercise = get_scoped_or_404(
-            request,
-            Exercise.objects.for_user(request.user).select_related(
-                "clinic", "progression", "regression"
-            ),
-            pk=exercise_id,
-        )
-        return render(request, "programmes/exercise_detail.html", {"exercise": exercise})
-
-
-class ExerciseCreateView(StaffRequiredMixin, View):
-    """Clinic admins add their clinic's own exercises (the shipped ones are read-only)."""
-
-    staff_roles = (Role.CLINIC_ADMIN,)
-
-    def _form(self, request, data=None, files=None):
-        return ExerciseForm(
-            data,
-            files,
-            user=request.user,
-            clinic_ids=self.staff_member.clinic_ids,
-            initial={"licence": "Clinic's own", "author": request.user.get_full_name()},
-        )
-
-    def get(self, request):
-        return render(request, "programmes/exercise_form.html", {"form": self._form(request)})
-
-    def post(self, request):
-        form = self._form(request, request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, "programmes/exercise_form.html", {"form": form})
-        exercise = form.save()
-        messages.success(request, f"Added {exercise.name} to your clinic's library.")
-        return HttpResponseRedirect(reverse("programmes:exercise-detail", args=[exercise.pk]))
 
 
 class TemplateListView(StaffRequiredMixin, View):
@@ -169,7 +102,7 @@ class PlanCreateView(StaffRequiredMixin, View):
         form = PlanCreateForm(
             user=request.user,
             patient=self.patient,
-            initial={"start_on": services.patient_today(self.patient)},
+            initial={"start_on": self.patient.local_today()},
         )
         return self._render(request, form)
 
@@ -304,7 +237,7 @@ class PrescriptionAddView(ProgrammeEditMixin, View):
         form = PrescriptionAddForm(request.POST, user=request.user)
         if not form.is_valid():
             return self.fail(request, "Choose an exercise from the library to add.")
-        start_on = max(self.plan.start_on, services.patient_today(self.plan.patient))
+        start_on = max(self.plan.start_on, self.plan.patient.local_today())
         try:
             services.prescription_add(
                 plan=self.plan,

@@ -9,10 +9,11 @@ from assessments.models import Assessment
 from patients.models import ErasureRequest
 from patients.services import erasure_request_execute
 from programmes import services as programme_services
-from programmes.models import SessionLog, SessionOutcome, SkipReason, TreatmentPlan
+from programmes.models import TreatmentPlan
 from tests.assessments.factories import AssessmentFactory
 from tests.patients.test_privacy import _discharge
 from tests.programmes.helpers import make_plan
+from tracking.models import SessionLog, SessionOutcome, SkipReason
 
 
 @pytest.fixture

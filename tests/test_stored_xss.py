@@ -180,15 +180,15 @@ def test_a_username_typed_at_login_is_escaped_in_the_audit_log(client, clinic_ad
 
 @pytest.mark.django_db
 def test_alert_resolution_notes_are_escaped_on_the_alert_list(client, clinician, patient_record):
-    from programmes.alerts import alert_raise
-    from programmes.forms import AlertResolveForm
+    from alerts.forms import AlertResolveForm
+    from alerts.services import alert_raise
 
     alert = alert_raise(patient=patient_record, kind="no_logs", urgency=3, summary="No logs")
     client.force_login(clinician)
     data = _fill(AlertResolveForm(), {})
     assert data, "the resolve form has a free-text note"
-    client.post(reverse("programmes:alert-resolve", args=[alert.pk]), data)
-    body = client.get(reverse("programmes:alert-list") + "?show=resolved").content.decode()
+    client.post(reverse("alerts:resolve", args=[alert.pk]), data)
+    body = client.get(reverse("alerts:list") + "?show=resolved").content.decode()
     assert "Resolved" in body
     assert_escaped(body, "alert list")
 

@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from clinic.panels import providers
+from clinic.panels import NavEntry, nav_entries, providers
 
 register = template.Library()
 
@@ -24,3 +24,9 @@ def render_panels(context, slot: str):
     # Each part was rendered (and autoescaped) by its own template, so joining
     # them is safe (bandit B308/B703 reviewed).
     return mark_safe("".join(parts))  # nosec B308, B703
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav(context) -> list[NavEntry]:
+    """The navigation entries registered by the feature apps for this viewer."""
+    return nav_entries(context.get("staff_member"))

@@ -9,6 +9,12 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def default_reminder_times():
+    # Kept here since the model moved to the reminders app (issue 12): a
+    # migration of the programmes app does not import a higher layer.
+    return ["08:00"]
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -53,7 +59,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('enabled', models.BooleanField(default=True)),
                 ('channel', models.CharField(choices=[('email', 'Email'), ('sms', 'Text message (SMS)')], default='email', max_length=10)),
-                ('local_times', models.JSONField(default=programmes.models.default_reminder_times, help_text='Local times as "HH:MM", e.g. ["08:00", "18:30"].')),
+                ('local_times', models.JSONField(default=default_reminder_times, help_text='Local times as "HH:MM", e.g. ["08:00", "18:30"].')),
                 ('days_of_week', models.PositiveSmallIntegerField(default=127, help_text='Bit mask, Monday = 1 ... Sunday = 64 (as prescriptions).')),
                 ('quiet_start', models.TimeField(blank=True, null=True)),
                 ('quiet_end', models.TimeField(blank=True, null=True)),
@@ -81,7 +87,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('enabled', models.BooleanField(default=True)),
                 ('channel', models.CharField(choices=[('email', 'Email'), ('sms', 'Text message (SMS)')], default='email', max_length=10)),
-                ('local_times', models.JSONField(default=programmes.models.default_reminder_times, help_text='Local times as "HH:MM", e.g. ["08:00", "18:30"].')),
+                ('local_times', models.JSONField(default=default_reminder_times, help_text='Local times as "HH:MM", e.g. ["08:00", "18:30"].')),
                 ('days_of_week', models.PositiveSmallIntegerField(default=127, help_text='Bit mask, Monday = 1 ... Sunday = 64 (as prescriptions).')),
                 ('quiet_start', models.TimeField(blank=True, null=True)),
                 ('quiet_end', models.TimeField(blank=True, null=True)),

@@ -2,9 +2,9 @@
 
 import pytest
 
+from alerts.models import Alert
 from assessments.models import Assessment
 from patients.models import Patient
-from programmes.models import Alert
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import UserFactory
 

@@ -49,7 +49,7 @@ def test_the_demo_code_command_refuses_production(settings, capsys):
 def test_a_demo_login_works_end_to_end_with_the_demo_code(client, settings):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from clinic.demo_data import DEMO_PASSWORD
+    from devtools.demo_data import DEMO_PASSWORD
     from tests.otp import current_token
 
     settings.DEBUG = True

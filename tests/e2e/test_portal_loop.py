@@ -10,13 +10,13 @@ from pathlib import Path
 from django.core import mail
 from playwright.sync_api import expect
 
-from programmes import self_screen, services
-from programmes.api import patient_today
-from programmes.models import SessionLog
+from programmes import services
 from tests.e2e.conftest import staff_login
 from tests.e2e.test_csp import _watch_console
 from tests.factories import PASSWORD
 from tests.programmes.helpers import make_plan
+from tracking import self_screen
+from tracking.models import SessionLog
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PATIENT_PASSWORD = "calf raises by the stairs"
@@ -30,7 +30,7 @@ def _keep(path: Path) -> None:
 def test_the_portal_loop(page, phone_page, screenshot, clinician, patient_record):
     patient_record.consent_portal = True
     patient_record.save()
-    plan = make_plan(patient_record, clinician, start_on=patient_today(patient_record))
+    plan = make_plan(patient_record, clinician, start_on=patient_record.local_today())
     services.plan_activate(plan=plan, by=clinician)
     first, second = plan.current_version().prescriptions.order_by("order", "id")
 

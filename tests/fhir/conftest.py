@@ -14,9 +14,10 @@ from assessments import services as assessment_services
 from assessments.models import RedFlagEvent, ResolutionKind
 from fhir_r4.services import api_token_create
 from programmes import services as programme_services
-from programmes.models import CheckIn, GoalTerm, PlanGoal, SessionLog
+from programmes.models import GoalTerm, PlanGoal
 from tests.assessments.factories import AssessmentFactory
-from tests.programmes.reminder_helpers import activated_plan
+from tests.reminders.reminder_helpers import activated_plan
+from tracking.models import CheckIn, SessionLog
 
 START = date(2026, 6, 1)  # a Monday
 TODAY = date(2026, 6, 24)  # a Wednesday: three complete weeks and one running

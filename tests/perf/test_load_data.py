@@ -9,19 +9,14 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from alerts.models import Alert
 from assessments.models import Assessment, OutcomeResponse
 from clinic.models import AuditEvent, Clinic, StaffMember
 from patients.models import Patient
-from programmes.adherence import adherence_week
-from programmes.models import (
-    AdherenceSnapshot,
-    Alert,
-    Prescription,
-    ReminderOccurrence,
-    ReminderPreference,
-    SessionLog,
-    TreatmentPlan,
-)
+from programmes.models import Prescription, TreatmentPlan
+from reminders.models import ReminderOccurrence, ReminderPreference
+from tracking.adherence import adherence_week
+from tracking.models import AdherenceSnapshot, SessionLog
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clinic.models import AuditAction, AuditEvent, Role
+from exercises.models import Exercise
 from programmes import services
-from programmes.models import Exercise
 from tests.assessments.factories import AssessmentFactory
 from tests.factories import PatientFactory, StaffMemberFactory
 from tests.programmes.helpers import ensure_library, make_plan
@@ -117,7 +117,7 @@ CHANGELISTS = [
     ("admin:programmes_treatmentplan_changelist", _plans),
     ("admin:assessments_assessment_changelist", _assessments),
     ("admin:clinic_auditevent_changelist", _audit_events),
-    ("admin:programmes_exercise_changelist", _exercises),
+    ("admin:exercises_exercise_changelist", _exercises),
     ("admin:clinic_staffmember_changelist", _staff),
 ]
 

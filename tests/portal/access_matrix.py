@@ -1,6 +1,7 @@
 """Portal pages in the access matrix: patients only; staff get 403."""
 
-from programmes.models import CalendarFeed, CheckIn
+from reminders.models import CalendarFeed
+from tracking.models import CheckIn
 
 PERSONAS = ["anonymous", "patient", "reception", "clinician", "colleague", "clinic_admin"]
 STAFF_403 = {"reception": 403, "clinician": 403, "colleague": 403, "clinic_admin": 403}
@@ -36,8 +37,8 @@ STAFF_MATRIX = {
 
 # The patient's own records from the portal: clinic admins read them, nobody adds.
 ADMIN_MODELS = {
-    "programmes_checkin": ("check_in", "other_check_in"),
-    "programmes_calendarfeed": ("calendar_feed", "other_calendar_feed"),
+    "tracking_checkin": ("check_in", "other_check_in"),
+    "reminders_calendarfeed": ("calendar_feed", "other_calendar_feed"),
 }
 
 

@@ -1,13 +1,12 @@
 import pytest
 
 from programmes import services
-from programmes.api import patient_today
 from tests.programmes.helpers import make_plan
 
 
 @pytest.fixture
 def today(patient_record):
-    return patient_today(patient_record)
+    return patient_record.local_today()
 
 
 @pytest.fixture

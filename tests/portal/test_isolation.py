@@ -4,11 +4,11 @@ none of their data, on every portal page."""
 import pytest
 from django.urls import reverse
 
-from programmes import activity, services
-from programmes.api import patient_today
-from programmes.models import CheckIn, SessionLog
+from programmes import services
 from tests.factories import UserFactory
 from tests.programmes.helpers import make_plan
+from tracking import services as activity
+from tracking.models import CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def otto(other_patient_record, colleague):
     and a check-in with a red flag."""
     other_patient_record.user = UserFactory(username="otto", email=other_patient_record.email)
     other_patient_record.save()
-    today = patient_today(other_patient_record)
+    today = other_patient_record.local_today()
     plan = make_plan(other_patient_record, colleague, slug="plantar-heel-stretch", start_on=today)
     services.plan_activate(plan=plan, by=colleague)
     p = plan.current_version().prescriptions.first()

@@ -7,18 +7,12 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from alerts.models import Alert, AlertKind, AlertUrgency
 from assessments.models import EnteredBy, OutcomeResponse
 from clinic.models import AuditAction, AuditEvent
-from programmes import activity
-from programmes.models import (
-    Alert,
-    AlertKind,
-    AlertUrgency,
-    CalendarFeed,
-    CheckIn,
-    ReminderPreference,
-    SessionLog,
-)
+from reminders.models import CalendarFeed, ReminderPreference
+from tracking import services as activity
+from tracking.models import CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 

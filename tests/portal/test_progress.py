@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programmes import services
-from programmes.api import patient_today
-from programmes.models import CheckIn, SessionLog
 from tests.programmes.helpers import make_plan
+from tracking.models import CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def test_the_calendar_marks_done_partial_and_missed_days_with_words(portal, acti
 
 
 def test_missed_days_count_against_the_aim(client, patient, patient_record, clinician):
-    start = patient_today(patient_record) - timedelta(days=10)
+    start = patient_record.local_today() - timedelta(days=10)
     plan = make_plan(patient_record, clinician, start_on=start)
     with time_machine.travel(start.isoformat() + " 12:00", tick=False):
         services.plan_activate(plan=plan, by=clinician)
@@ -82,7 +81,7 @@ def test_pain_summary_and_chart_data(portal, patient_record, today):
 
 
 def test_walking_minutes_for_the_pad_programme(client, patient, patient_record, clinician):
-    today = patient_today(patient_record)
+    today = patient_record.local_today()
     plan = make_plan(patient_record, clinician, slug="pad-set", start_on=today)
     services.plan_activate(plan=plan, by=clinician)
     walk = plan.current_version().prescriptions.filter(exercise__category="aerobic").first()
@@ -103,7 +102,7 @@ def test_walking_minutes_for_the_pad_programme(client, patient, patient_record, 
 def test_progress_stays_fast_with_two_years_of_daily_logs(
     client, patient, patient_record, clinician, django_assert_max_num_queries
 ):
-    today = patient_today(patient_record)
+    today = patient_record.local_today()
     start = today - timedelta(days=730)
     plan = make_plan(patient_record, clinician, start_on=start)
     with time_machine.travel(start.isoformat() + " 12:00", tick=False):

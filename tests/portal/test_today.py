@@ -6,8 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programmes.models import Exercise, Prescription, SessionLog
+from exercises.models import Exercise
+from programmes.models import Prescription
 from tests.programmes.helpers import make_plan
+from tracking.models import SessionLog
 
 pytestmark = pytest.mark.django_db
 

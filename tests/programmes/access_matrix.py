@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from programmes.models import (
-    Exercise,
-    PlanGoal,
-    PlanIntervention,
-    ProgrammeTemplate,
-    TemplatePhase,
-)
+from exercises.models import Exercise
+from programmes.models import PlanGoal, PlanIntervention, ProgrammeTemplate, TemplatePhase
 from tests.programmes.helpers import ensure_library, make_plan
 from tests.urlmatrix import ADMIN_ONLY, ALL_STAFF, CLINICAL, CLINICAL_POST, OWN_CLINIC
 
@@ -33,14 +28,14 @@ ALERTS = {**CLINICAL, "colleague": 200}  # the list is scoped, not refused
 ALERT_POST = {**CLINICAL, "clinician": 405, "clinic_admin": 405}
 
 STAFF_MATRIX = {
-    "programmes:reminder-preferences": (lambda ctx: [ctx["patient_record"].pk], OWN_PATIENT),
-    "programmes:alert-list": (None, ALERTS),
-    "programmes:alert-acknowledge": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
-    "programmes:alert-resolve": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
+    "reminders:preferences": (lambda ctx: [ctx["patient_record"].pk], OWN_PATIENT),
+    "alerts:list": (None, ALERTS),
+    "alerts:acknowledge": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
+    "alerts:resolve": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
     "reminders:unsubscribe": (lambda ctx: [ctx["unsubscribe_token"]], EVERYONE),
-    "programmes:exercise-list": (None, ALL_STAFF),
-    "programmes:exercise-create": (None, ADMIN_ONLY),
-    "programmes:exercise-detail": (lambda ctx: [ctx["clinic_exercise"].pk], OWN_CLINIC),
+    "exercises:list": (None, ALL_STAFF),
+    "exercises:create": (None, ADMIN_ONLY),
+    "exercises:detail": (lambda ctx: [ctx["clinic_exercise"].pk], OWN_CLINIC),
     "programmes:template-list": (None, ALL_STAFF),
     "programmes:template-detail": (lambda ctx: [ctx["shipped_template"].pk], ALL_STAFF),
     "programmes:plan-create": (lambda ctx: [ctx["patient_record"].pk], CLINICAL),
@@ -64,19 +59,19 @@ STAFF_MATRIX = {
 }
 
 ADMIN_MODELS = {
-    "programmes_exercise": ("clinic_exercise", "other_clinic_exercise"),
+    "exercises_exercise": ("clinic_exercise", "other_clinic_exercise"),
     "programmes_programmetemplate": ("clinic_template", "other_clinic_template"),
     "programmes_templatephase": ("clinic_phase", "other_clinic_phase"),
     "programmes_treatmentplan": ("plan", "other_plan"),
     "programmes_prescription": ("prescription", "other_prescription"),
-    "programmes_reminderoccurrence": ("occurrence", "other_occurrence"),
-    "programmes_sessionlog": ("session_log", "other_session_log"),
-    "programmes_reminderpreference": ("reminder_preference", "other_reminder_preference"),
-    "programmes_alert": ("alert", "other_alert"),
-    "programmes_adherencesnapshot": ("snapshot", "other_snapshot"),
+    "reminders_reminderoccurrence": ("occurrence", "other_occurrence"),
+    "tracking_sessionlog": ("session_log", "other_session_log"),
+    "reminders_reminderpreference": ("reminder_preference", "other_reminder_preference"),
+    "alerts_alert": ("alert", "other_alert"),
+    "tracking_adherencesnapshot": ("snapshot", "other_snapshot"),
 }
 ADMIN_ADD_ALLOWED = {
-    "programmes_exercise",
+    "exercises_exercise",
     "programmes_programmetemplate",
     "programmes_templatephase",
 }
@@ -138,14 +133,10 @@ def extend_ctx(ctx) -> None:
 
 
 def _activity(ctx, patient, plan, suffix: str) -> None:
-    from programmes.alerts import alert_raise
-    from programmes.models import (
-        AdherenceSnapshot,
-        ReminderOccurrence,
-        ReminderPreference,
-        SessionLog,
-    )
-    from programmes.tokens import unsubscribe_token
+    from alerts.services import alert_raise
+    from reminders.models import ReminderOccurrence, ReminderPreference
+    from reminders.tokens import unsubscribe_token
+    from tracking.models import AdherenceSnapshot, SessionLog
 
     prescription = plan.current_version().prescriptions.first()
     ctx["occurrence" + suffix] = ReminderOccurrence.objects.create(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from exercises.models import Exercise
 from programmes import services
 from programmes.library import library_sync
-from programmes.models import Exercise, ProgrammeTemplate
+from programmes.models import ProgrammeTemplate
 
 
 def ensure_library() -> None:

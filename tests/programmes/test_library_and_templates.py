@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from exercises.models import EVERY_DAY, Category, Exercise, days_mask
 from programmes import services
 from programmes.library import library_sync
-from programmes.models import EVERY_DAY, Category, Exercise, ProgrammeTemplate, days_mask
+from programmes.models import ProgrammeTemplate
 from tests.programmes.helpers import ensure_library, make_plan
 
 pytestmark = pytest.mark.django_db

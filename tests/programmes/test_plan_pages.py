@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from exercises.models import Exercise
 from programmes import api, services
-from programmes.models import Exercise, PlanStatus, TreatmentPlan
+from programmes.models import PlanStatus, TreatmentPlan
 from tests.programmes.helpers import ensure_library, exercise, make_plan, template
 
 pytestmark = pytest.mark.django_db
@@ -375,7 +376,7 @@ def test_reception_sees_no_plans_on_the_patient_page(client, reception, plan, pa
 def test_staff_search_and_filter_the_library(client, reception):
     ensure_library()
     client.force_login(reception)
-    url = reverse("programmes:exercise-list")
+    url = reverse("exercises:list")
     body = client.get(url, {"q": "heel drop"}).content.decode()
     assert "Eccentric heel drops, knee bent" in body and "Clamshells" not in body
     body = client.get(url, {"category": "neural"}).content.decode()
@@ -388,7 +389,7 @@ def test_the_library_list_query_count_is_constant(client, clinician, django_asse
     ensure_library()
     client.force_login(clinician)
     with django_assert_max_num_queries(6):
-        client.get(reverse("programmes:exercise-list"))
+        client.get(reverse("exercises:list"))
 
 
 def test_clinic_admins_add_exercises_their_clinic_alone_sees(
@@ -396,7 +397,7 @@ def test_clinic_admins_add_exercises_their_clinic_alone_sees(
 ):
     client.force_login(clinic_admin)
     response = client.post(
-        reverse("programmes:exercise-create"),
+        reverse("exercises:create"),
         {
             "clinic": clinic.pk,
             "name": "Riverside stair drill",
@@ -409,24 +410,19 @@ def test_clinic_admins_add_exercises_their_clinic_alone_sees(
         },
     )
     created = Exercise.objects.get(name="Riverside stair drill")
-    assert response["Location"] == reverse("programmes:exercise-detail", args=[created.pk])
+    assert response["Location"] == reverse("exercises:detail", args=[created.pk])
     assert created.clinic == clinic and created.slug == "riverside-stair-drill"
     client.force_login(clinician)
-    assert (
-        "Riverside stair drill" in client.get(reverse("programmes:exercise-list")).content.decode()
-    )
+    assert "Riverside stair drill" in client.get(reverse("exercises:list")).content.decode()
     client.force_login(colleague)
-    assert (
-        "Riverside stair drill"
-        not in client.get(reverse("programmes:exercise-list")).content.decode()
-    )
-    assert client.get(reverse("programmes:exercise-detail", args=[created.pk])).status_code == 404
+    assert "Riverside stair drill" not in client.get(reverse("exercises:list")).content.decode()
+    assert client.get(reverse("exercises:detail", args=[created.pk])).status_code == 404
 
 
 def test_an_exercise_needs_a_default_dose(client, clinic_admin, clinic):
     client.force_login(clinic_admin)
     response = client.post(
-        reverse("programmes:exercise-create"),
+        reverse("exercises:create"),
         {
             "clinic": clinic.pk,
             "name": "Vague",
@@ -447,7 +443,7 @@ def test_the_shipped_library_is_read_only_in_the_admin(client, clinic_admin, cli
     ensure_library()
     shipped = Exercise.objects.get(clinic=None, slug="clamshell")
     client.force_login(clinic_admin)
-    url = reverse("admin:programmes_exercise_change", args=[shipped.pk])
+    url = reverse("admin:exercises_exercise_change", args=[shipped.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert client.post(url, {"name": "Changed"}).status_code == 403

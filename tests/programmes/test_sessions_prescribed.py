@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programmes.models import EVERY_DAY, Prescription, ProgrammeVersion, days_mask
+from exercises.models import EVERY_DAY, days_mask
+from programmes.models import Prescription, ProgrammeVersion
 
 MON = date(2026, 3, 2)  # a Monday
 MON_WED_FRI = days_mask([0, 2, 4])

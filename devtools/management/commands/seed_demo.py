@@ -1,0 +1,132 @@
+"""Idempotent demo data: two clinics, staff of each role, about 60 patients.
+
+Running it again changes nothing that is already there (lookups by username
+and by name plus date of birth), so `make run` calls it every time.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clinic.models import Clinic, Role, StaffMember
+from devtools.demo_data import (
+    CITIES,
+    CLINICS,
+    CONDITIONS,
+    DEMO_PASSWORD,
+    FIRST_NAMES,
+    LAST_NAMES,
+    demo_totp_device,
+    demo_usernames,
+)
+from patients.models import Patient, ReferralSource, Sex, Status
+from patients.services import patient_create
+
+PATIENTS_PER_CLINIC = 30
+
+
+class Command(BaseCommand):
+    help = "Load demo clinics, staff and patients (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        rng = random.Random(2026)
+        User = get_user_model()  # noqa: N806
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "first_name": "Site",
+                "last_name": "Admin",
+            },
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        created_patients = 0
+        for spec in CLINICS:
+            clinic, _ = Clinic.objects.get_or_create(
+                name=spec["name"],
+                defaults={k: spec[k] for k in ("time_zone", "email", "phone", "address")},
+            )
+            clinicians = []
+            for username, first, last, role in spec["staff"]:
+                user, created = User.objects.get_or_create(
+                    username=username,
+                    defaults={
+                        "first_name": first,
+                        "last_name": last,
+                        "email": f"{username}@staff.example",
+                        # Only clinic admins use the Django admin.
+                        "is_staff": role == Role.CLINIC_ADMIN,
+                    },
+                )
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save()
+                member, _ = StaffMember.objects.get_or_create(user=user, defaults={"role": role})
+                member.clinics.add(clinic)
+                if role == Role.CLINICIAN:
+                    clinicians.append(member)
+            created_patients += self._patients(rng, clinic, clinicians, admin)
+        if settings.DEBUG:
+            # Development only: a TOTP device with the published demo secret, so
+            # that `make run` logins work (codes: `manage.py demo_otp_code`).
+            staff = User.objects.filter(username__in=demo_usernames() | {"admin"})
+            for user in staff:
+                demo_totp_device(user)
+        self.stdout.write(f"Demo data ready ({created_patients} new patients).")
+        call_command("load_exercise_library", stdout=self.stdout)
+
+    def _patients(self, rng, clinic, clinicians, admin) -> int:
+        created = 0
+        for i in range(PATIENTS_PER_CLINIC):
+            reason, (low, high) = CONDITIONS[i % len(CONDITIONS)]
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            age = rng.randint(low, high)
+            dob = date(2026 - age, 1, 1) + timedelta(days=rng.randint(0, 364))
+            # Draw every random value before the existence check, so that a
+            # second run walks the same sequence and finds the same people.
+            values = dict(
+                sex=rng.choice([Sex.FEMALE, Sex.MALE]),
+                mobile_phone=f"+4479111{rng.randint(0, 99999):05d}",
+                address_line1=f"{rng.randint(1, 200)} High Street",
+                city=rng.choice(CITIES),
+                postcode=f"SE{rng.randint(1, 28)} {rng.randint(1, 9)}AB",
+                gp_name=f"Dr {rng.choice(LAST_NAMES)}",
+                gp_practice=f"{rng.choice(CITIES)} Medical Centre",
+                referral_source=rng.choice(ReferralSource.values),
+                emergency_contact_name=f"{rng.choice(FIRST_NAMES)} {last}",
+                emergency_contact_relationship=rng.choice(
+                    ["Partner", "Parent", "Friend", "Sibling"]
+                ),
+            )
+            if Patient.objects.filter(
+                clinic=clinic, first_name=first, last_name=last, date_of_birth=dob
+            ).exists():
+                continue
+            patient = Patient(
+                clinic=clinic,
+                first_name=first,
+                last_name=last,
+                date_of_birth=dob,
+                email=f"{first}.{last}.{i}@patients.example".lower(),
+                time_zone=clinic.time_zone,
+                referral_reason=reason,
+                status=Status.ACTIVE if i % 6 else Status.DISCHARGED,
+                assigned_clinician=clinicians[i % len(clinicians)] if clinicians else None,
+                **values,
+            )
+            patient_create(
+                patient=patient,
+                consents={"treatment": True, "portal": i % 3 != 0, "reminders": i % 3 != 0},
+                by=admin,
+            )
+            created += 1
+        return created

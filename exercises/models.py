@@ -1,0 +1,252 @@
+"""The exercise library: shipped (read-only, ``clinic`` null) and each
+clinic's own exercises, with the dosage limits every prescription shares.
+
+Clinical content of the shipped library lives in ``exercises/library_data.py``
+with SPEC source ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from clinic.models import Clinic, visible_clinic_ids
+
+# --- Limits with the messages the forms show (issue 4 "validation") ---
+SETS_MIN, SETS_MAX = 1, 10
+REPS_MIN, REPS_MAX = 1, 100
+HOLD_MAX_S = 600
+DURATION_MAX_MIN = 240
+SESSIONS_PER_DAY_MAX = 6
+
+WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+EVERY_DAY = 0b1111111
+
+
+def days_mask(days) -> int:
+    """Bit mask from weekday numbers (Monday = 0, as ``date.weekday()``)."""
+    mask = 0
+    for day in days:
+        mask |= 1 << int(day)
+    return mask
+
+
+def days_list(mask: int) -> list[int]:
+    return [d for d in range(7) if mask & (1 << d)]
+
+
+def days_label(mask: int) -> str:
+    if mask == EVERY_DAY:
+        return "Every day"
+    return ", ".join(WEEKDAY_NAMES[d] for d in days_list(mask)) or "No days"
+
+
+class BodyRegion(models.TextChoices):
+    LUMBAR = "lumbar", "Lower back and nerve"
+    HIP = "hip", "Hip and buttock"
+    THIGH = "thigh", "Thigh"
+    KNEE = "knee", "Knee"
+    LOWER_LEG = "lower_leg", "Calf and shin"
+    ANKLE = "ankle", "Ankle"
+    FOOT = "foot", "Foot and heel"
+    WHOLE = "whole", "Whole body"
+
+
+class Category(models.TextChoices):
+    STRENGTH = "strength", "Strength"
+    STRETCH = "stretch", "Stretch"
+    MOBILITY = "mobility", "Mobility"
+    NEURAL = "neural", "Neural"
+    AEROBIC = "aerobic", "Aerobic"
+    BALANCE = "balance", "Balance"
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, "Easy"
+    MODERATE = 2, "Moderate"
+    HARD = 3, "Hard"
+
+
+class Side(models.TextChoices):
+    BOTH = "both", "Both legs"
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    AFFECTED = "affected", "Affected leg"
+
+
+def dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=None) -> str:
+    parts = []
+    if duration_min:
+        parts.append(f"{sets} x {duration_min} min" if sets > 1 else f"{duration_min} min")
+    elif reps and hold_s:
+        parts.append(f"{sets} x {reps} reps, hold {hold_s} s")
+    elif reps:
+        parts.append(f"{sets} x {reps} reps")
+    elif hold_s:
+        parts.append(f"{sets} x hold {hold_s} s")
+    if sessions_per_day:
+        parts.append(f"{sessions_per_day}x a day")
+    if days is not None:
+        parts.append(days_label(days))
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Exercise library
+# ---------------------------------------------------------------------------
+
+
+class ExerciseQuerySet(models.QuerySet):
+    def for_user(self, user) -> ExerciseQuerySet:
+        """The shipped library plus the user's clinics' own exercises (staff only)."""
+        ids = visible_clinic_ids(user)
+        if ids is None:
+            return self
+        if not ids:
+            return self.none()
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids))
+
+    def shipped(self) -> ExerciseQuerySet:
+        return self.filter(clinic__isnull=True)
+
+    def search(self, text: str) -> ExerciseQuerySet:
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(equipment__icontains=text) | Q(slug__icontains=text)
+        )
+
+
+class Exercise(models.Model):
+    """One exercise. ``clinic`` is null for the shipped library (read-only, kept
+    in step by ``library_sync``); a clinic's own exercises are visible to that
+    clinic only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinic = models.ForeignKey(
+        Clinic,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="exercises",
+        help_text="Empty for the shipped library.",
+    )
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=120)
+    body_region = models.CharField(max_length=20, choices=BodyRegion.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    difficulty = models.PositiveSmallIntegerField(
+        choices=Difficulty.choices, default=Difficulty.EASY
+    )
+    equipment = models.CharField(max_length=200, blank=True, default="")
+    # Default dosage, copied into a prescription when the exercise is added.
+    default_sets = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(SETS_MIN), MaxValueValidator(SETS_MAX)]
+    )
+    default_reps = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(REPS_MIN), MaxValueValidator(REPS_MAX)],
+    )
+    default_hold_s = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(HOLD_MAX_S)]
+    )
+    default_duration_min = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(DURATION_MAX_MIN)],
+    )
+    # For the patient.
+    patient_steps = models.TextField(help_text="One step per line; shown numbered.")
+    patient_feel = models.TextField("what you should feel", blank=True, default="")
+    patient_stop = models.TextField("when to stop", blank=True, default="")
+    # For the clinician (never on the patient handout).
+    clinician_aim = models.TextField("aim", blank=True, default="")
+    clinician_cues = models.TextField("cues", blank=True, default="")
+    contraindications = models.TextField(blank=True, default="")
+    image = models.FileField(
+        upload_to="exercises/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "gif", "svg"])],
+    )
+    image_url = models.URLField("image link", blank=True, default="")
+    video_url = models.URLField("video link", blank=True, default="")
+    licence = models.CharField(max_length=120, blank=True, default="")
+    author = models.CharField(max_length=120, blank=True, default="")
+    source = models.CharField(max_length=300, blank=True, default="")
+    progression = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regressed_from",
+        help_text="The next harder exercise.",
+    )
+    regression = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progressed_from",
+        help_text="The next easier exercise.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExerciseQuerySet.as_manager()
+    # The table names of the first release (programmes) are kept: the move of
+    # the model between apps changed no table (see migrations/0001).
+    history = HistoricalRecords(table_name="programmes_historicalexercise")
+
+    class Meta:
+        db_table = "programmes_exercise"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(clinic__isnull=True), name="exercise_shipped_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "slug"],
+                condition=Q(clinic__isnull=False),
+                name="exercise_clinic_slug",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_sets__gte=SETS_MIN, default_sets__lte=SETS_MAX),
+                name="exercise_default_sets_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "body_region"], name="exercise_cat_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_shipped(self) -> bool:
+        return self.clinic_id is None
+
+    @property
+    def steps(self) -> list[str]:
+        return [line.strip() for line in self.patient_steps.splitlines() if line.strip()]
+
+    @property
+    def picture_url(self) -> str:
+        return self.image.url if self.image else self.image_url
+
+    @property
+    def default_dosage(self) -> str:
+        return dose_text(
+            sets=self.default_sets,
+            reps=self.default_reps,
+            hold_s=self.default_hold_s,
+            duration_min=self.default_duration_min,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Condition templates (SPEC section 4)
+# ---------------------------------------------------------------------------

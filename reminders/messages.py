@@ -1,0 +1,85 @@
+"""What a reminder says: counts of what is due (never exercise names or
+conditions), the portal link and the one-click unsubscribe link."""
+
+from __future__ import annotations
+
+from datetime import date
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.urls import reverse
+
+from clinic.mail import build_templated_mail
+from patients.models import Patient
+from programmes.api import version_on
+from programmes.models import Prescription
+from reminders import sms
+from reminders.models import ReminderOccurrence
+from reminders.tokens import unsubscribe_token
+
+
+def due_summary(patient: Patient, day: date) -> tuple[int, int]:
+    """(exercises, sessions) due on the patient's local ``day``: the only
+    programme facts a reminder carries (counts, never names or conditions)."""
+    version = version_on(
+        patient,
+        day,
+        prescriptions=Prescription.objects.only(
+            "id", "version_id", "start_on", "end_on", "days_of_week", "sessions_per_day"
+        ),
+    )
+    if version is None:
+        return 0, 0
+    return len(version.due_on(day)), version.sessions_on(day)
+
+
+def due_phrase(exercises: int, sessions: int) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return f"{plural(exercises, 'exercise')}, {plural(sessions, 'session')}"
+
+
+def portal_url() -> str:
+    return settings.SITE_BASE_URL + reverse("portal:today")
+
+
+def unsubscribe_url(patient_id) -> str:
+    return settings.SITE_BASE_URL + reverse(
+        "reminders:unsubscribe", args=[unsubscribe_token(patient_id)]
+    )
+
+
+def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int):
+    patient = occurrence.patient
+    unsubscribe = unsubscribe_url(patient.pk)
+    message = build_templated_mail(
+        template="reminders/email/reminder",
+        to=patient.email,
+        context={
+            "first_name": patient.first_name,
+            "clinic_name": patient.clinic.name,
+            "due": due_phrase(exercises, sessions),
+            "portal_url": portal_url(),
+            "unsubscribe_url": unsubscribe,
+        },
+    )
+    message.extra_headers.update(
+        {
+            "Message-ID": make_msgid(domain="reminders.clinic"),
+            "X-Reminder-Id": str(occurrence.pk),
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+            "Auto-Submitted": "auto-generated",
+        }
+    )
+    return message
+
+
+def build_sms(occurrence: ReminderOccurrence, exercises: int, sessions: int) -> sms.SmsMessage:
+    patient = occurrence.patient
+    body = (
+        f"Hi {patient.first_name}, today: {due_phrase(exercises, sessions)}. "
+        f"{portal_url()} Stop: {unsubscribe_url(patient.pk)}"
+    )
+    return sms.SmsMessage(to=str(patient.mobile_phone), body=body, reference=str(occurrence.pk))

@@ -1,0 +1,141 @@
+"""Planning reminders: the next 48 hours of occurrences for every patient who
+wants them, idempotently (the unique key (patient, channel, local date, slot)
+and ``bulk_create(ignore_conflicts=True)``: two planners at once create each
+row once). Delivery is in ``reminders.delivery``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from exercises.models import days_list
+from patients.models import Patient, Status
+from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
+from reminders.models import ReminderOccurrence, ReminderPreference, has_contact
+from reminders.scheduling import parse_slot, planned_instants
+
+PLAN_HORIZON = timedelta(hours=48)
+PLAN_CHUNK = 1000
+
+
+def _active_plans_by_patient(patient_ids: Iterable) -> dict:
+    """The active plan of each patient (most recently activated), its published
+    versions and their prescriptions prefetched: three queries per chunk."""
+    plans = (
+        TreatmentPlan.objects.filter(patient_id__in=list(patient_ids), status=PlanStatus.ACTIVE)
+        .only("id", "patient_id", "start_on", "activated_at")
+        .order_by("patient_id", "-activated_at")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=ProgrammeVersion.objects.published().prefetch_related(
+                    Prefetch(
+                        "prescriptions",
+                        queryset=Prescription.objects.only(
+                            "id",
+                            "version_id",
+                            "start_on",
+                            "end_on",
+                            "days_of_week",
+                            "sessions_per_day",
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+    by_patient = {}
+    for plan in plans:
+        by_patient.setdefault(plan.patient_id, plan)
+    return by_patient
+
+
+def occurrences_for(
+    preference: ReminderPreference, plan: TreatmentPlan | None, *, now: datetime
+) -> list[ReminderOccurrence]:
+    """The occurrences one patient needs in ``[now, now + 48 h)`` (unsaved).
+
+    Only with recorded consent, an enabled preference, a contact for the
+    channel, an active programme that has sessions due that local day, and
+    not during a pause. Times in quiet hours are never planned."""
+    patient = preference.patient
+    if (
+        plan is None
+        or not preference.enabled
+        or not patient.consent_reminders
+        or patient.status != Status.ACTIVE
+        or not has_contact(patient, preference.channel)
+    ):
+        return []
+    first_day = plan.start_on
+    if preference.paused_until is not None:
+        first_day = max(first_day, preference.paused_until + timedelta(days=1))
+    versions = list(plan.versions.all())
+    rows = []
+    for instant in planned_instants(
+        zone_name=patient.time_zone,
+        local_times=[parse_slot(t) for t in preference.local_times],
+        weekdays=days_list(preference.days_of_week),
+        window_start=now,
+        window_end=now + PLAN_HORIZON,
+        first_day=first_day,
+        quiet_start=preference.quiet_start,
+        quiet_end=preference.quiet_end,
+    ):
+        if any(v.sessions_on(instant.local_date) for v in versions):
+            rows.append(
+                ReminderOccurrence(
+                    patient_id=patient.pk,
+                    channel=preference.channel,
+                    local_date=instant.local_date,
+                    slot=instant.slot,
+                    due_at=instant.due_at,
+                )
+            )
+    return rows
+
+
+def reminders_plan(*, now: datetime | None = None, patient_ids: Iterable | None = None) -> int:
+    """Create the next 48 hours of occurrences, idempotently. Returns how many
+    rows were offered to the database (existing ones are ignored by the
+    unique key, so running twice, or twice at once, creates nothing new)."""
+    now = now or timezone.now()
+    preferences = (
+        ReminderPreference.objects.filter(
+            enabled=True, patient__consent_reminders=True, patient__status=Status.ACTIVE
+        )
+        .select_related("patient")
+        .only(
+            "id",
+            *ReminderPreference.SETTING_FIELDS,
+            "patient__id",
+            "patient__consent_reminders",
+            "patient__status",
+            "patient__time_zone",
+            "patient__email",
+            "patient__mobile_phone",
+        )
+        .order_by("pk")
+    )
+    if patient_ids is not None:
+        preferences = preferences.filter(patient_id__in=list(patient_ids))
+    offered, last_pk = 0, 0
+    while True:
+        chunk = list(preferences.filter(pk__gt=last_pk)[:PLAN_CHUNK])
+        if not chunk:
+            return offered
+        last_pk = chunk[-1].pk
+        plans = _active_plans_by_patient(p.patient_id for p in chunk)
+        rows = []
+        for preference in chunk:
+            rows += occurrences_for(preference, plans.get(preference.patient_id), now=now)
+        ReminderOccurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        offered += len(rows)
+
+
+def reminders_plan_patient(*, patient: Patient, now: datetime | None = None) -> int:
+    """Plan one patient now (after a preference change), without the broker."""
+    return reminders_plan(now=now, patient_ids=[patient.pk])

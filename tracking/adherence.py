@@ -1,0 +1,319 @@
+"""Adherence from session logs (SPEC 5 [S95, S96]; SPEC [D] "Adherence").
+
+Session adherence % = sessions completed / sessions prescribed x 100; adherent
+at the clinic's threshold or more (``Clinic.adherence_threshold_percent``,
+default 80 %).
+
+**Sessions prescribed** on a patient-local day are ``ProgrammeVersion.sessions_on``
+(the largest ``sessions_per_day`` among the exercises due that day: exercises
+due together are done in one sitting), summed over the versions in force.
+
+**A session completed**: session number *n* of day *d* counts as completed
+when every prescription due on *d* whose ``sessions_per_day`` is at least *n*
+has a log for (*d*, *n*) that is *done*. A *partly done* exercise makes the
+session **attempted**, not completed; a skipped exercise, or one not logged,
+leaves it incomplete. So a patient who does one of two exercises has not
+completed the session (SPEC 5 [S95]).
+
+**Secondary figure** (shown beside the primary one, SPEC 5 [S95]): exercises
+done / exercises prescribed, counting each exercise of each session.
+
+**Per exercise**: logs done / sessions prescribed for that prescription
+(``Prescription.sessions_prescribed``, bounded by the days its version was in
+force).
+
+This is the only adherence rule: the portal's calendar, the clinician's pages,
+the weekly snapshots and the alert rules all call it.
+
+Missed-session reasons are the skip reasons of skipped logs, counted per
+(day, session, reason) so that skipping three exercises for one reason in one
+sitting counts once.
+
+Everything is computed with a constant number of queries per call (versions
+with prescriptions, then logs for the range), whatever the range.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from patients.models import Patient
+from programmes.models import PlanStatus, Prescription, ProgrammeVersion
+from tracking.models import AdherenceSnapshot, SessionLog, SessionOutcome
+
+# Stored with every snapshot; bump when the rule changes. v2: a partly done
+# exercise makes a session attempted, no longer completed (SPEC 5).
+RULE_VERSION = "sessions-v2"
+COMPLETED_OUTCOMES = (SessionOutcome.DONE,)
+ATTEMPTED_OUTCOMES = (SessionOutcome.DONE, SessionOutcome.PARTIAL)
+
+__all__ = [
+    "RULE_VERSION",
+    "Adherence",
+    "DayAdherence",
+    "ExerciseAdherence",
+    "adherence_days",
+    "adherence_programme",
+    "adherence_range",
+    "adherence_snapshot_all",
+    "adherence_snapshot_week",
+    "adherence_week",
+    "exercise_adherence",
+    "missed_reasons",
+    "week_start_of",
+]
+
+
+def percent_of(completed: int, prescribed: int) -> Decimal | None:
+    if prescribed <= 0:
+        return None
+    value = Decimal(completed * 100) / Decimal(prescribed)
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class DayAdherence:
+    day: date
+    prescribed: int
+    completed: int
+    attempted: int = 0
+    exercises_prescribed: int = 0
+    exercises_done: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of(self.completed, self.prescribed)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    start: date
+    end: date
+    prescribed: int
+    completed: int
+    threshold_percent: int
+    missed_reasons: dict[str, int] = field(default_factory=dict)
+    attempted: int = 0
+    exercises_prescribed: int = 0
+    exercises_done: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of(self.completed, self.prescribed)
+
+    @property
+    def exercises_percent(self) -> Decimal | None:
+        """The secondary figure: exercises done / exercises prescribed."""
+        return percent_of(self.exercises_done, self.exercises_prescribed)
+
+    @property
+    def adherent(self) -> bool | None:
+        """None when nothing was prescribed (no judgement to make)."""
+        percent = self.percent
+        return None if percent is None else percent >= self.threshold_percent
+
+
+@dataclass(frozen=True)
+class ExerciseAdherence:
+    lineage: str
+    name: str
+    prescribed: int
+    completed: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of(self.completed, self.prescribed)
+
+
+def _versions(patient) -> list[ProgrammeVersion]:
+    """Published versions of every activated plan, prescriptions prefetched."""
+    return list(
+        ProgrammeVersion.objects.published()
+        .filter(plan__patient=patient)
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.select_related("exercise").only(
+                    "id",
+                    "version_id",
+                    "lineage",
+                    "start_on",
+                    "end_on",
+                    "days_of_week",
+                    "sessions_per_day",
+                    "exercise__id",
+                    "exercise__name",
+                ),
+            )
+        )
+    )
+
+
+def _logs(patient, start: date, end: date) -> list[tuple]:
+    return list(
+        SessionLog.objects.filter(patient=patient, performed_on__range=(start, end)).values_list(
+            "prescription_id", "performed_on", "session_number", "outcome", "skip_reason"
+        )
+    )
+
+
+def _days(versions, logs, start: date, end: date) -> list[DayAdherence]:
+    done = defaultdict(set)  # (day, session) -> prescription ids done
+    tried = defaultdict(set)  # (day, session) -> prescription ids done or partly done
+    for prescription_id, day, number, outcome, _reason in logs:
+        if outcome in COMPLETED_OUTCOMES:
+            done[(day, number)].add(prescription_id)
+        if outcome in ATTEMPTED_OUTCOMES:
+            tried[(day, number)].add(prescription_id)
+    days = []
+    day = start
+    while day <= end:
+        due = [p for v in versions for p in v.due_on(day)]
+        sessions = max((p.sessions_per_day for p in due), default=0)
+        completed = attempted = exercises = exercises_done = 0
+        for number in range(1, sessions + 1):
+            required = {p.pk for p in due if p.sessions_per_day >= number}
+            exercises += len(required)
+            exercises_done += len(required & done[(day, number)])
+            if required <= done[(day, number)]:
+                completed += 1
+            elif required & tried[(day, number)]:
+                attempted += 1
+        days.append(
+            DayAdherence(
+                day=day,
+                prescribed=sessions,
+                completed=completed,
+                attempted=attempted,
+                exercises_prescribed=exercises,
+                exercises_done=exercises_done,
+            )
+        )
+        day += timedelta(days=1)
+    return days
+
+
+def _reasons(logs) -> dict[str, int]:
+    seen = {
+        (day, number, reason)
+        for _p, day, number, outcome, reason in logs
+        if outcome == SessionOutcome.SKIPPED
+    }
+    return dict(Counter(reason for _d, _n, reason in seen))
+
+
+def adherence_days(patient: Patient, start: date, end: date) -> list[DayAdherence]:
+    """Per patient-local day in [start, end]: sessions prescribed and completed
+    (for the portal's calendar)."""
+    return _days(_versions(patient), _logs(patient, start, end), start, end)
+
+
+def adherence_range(patient: Patient, start: date, end: date) -> Adherence:
+    """Sessions completed / prescribed over [start, end] inclusive, with the
+    clinic's threshold, the secondary figure and the missed-session reasons."""
+    logs = _logs(patient, start, end)
+    days = _days(_versions(patient), logs, start, end)
+    return Adherence(
+        start=start,
+        end=end,
+        prescribed=sum(d.prescribed for d in days),
+        completed=sum(d.completed for d in days),
+        threshold_percent=patient.clinic.adherence_threshold_percent,
+        missed_reasons=_reasons(logs),
+        attempted=sum(d.attempted for d in days),
+        exercises_prescribed=sum(d.exercises_prescribed for d in days),
+        exercises_done=sum(d.exercises_done for d in days),
+    )
+
+
+def adherence_week(patient: Patient, week_start: date) -> Adherence:
+    return adherence_range(patient, week_start, week_start + timedelta(days=6))
+
+
+def adherence_programme(patient: Patient, *, today: date | None = None) -> Adherence:
+    """From the first day of the patient's first activated programme to today."""
+    today = today or patient.local_today()
+    firsts = [v.valid_from for v in _versions(patient)]
+    start = min(firsts) if firsts else today
+    return adherence_range(patient, min(start, today), today)
+
+
+def exercise_adherence(patient: Patient, start: date, end: date) -> list[ExerciseAdherence]:
+    """Per exercise (a prescription and its copies in later versions, by lineage)."""
+    versions = _versions(patient)
+    completed = Counter(
+        prescription_id
+        for prescription_id, _d, _n, outcome, _r in _logs(patient, start, end)
+        if outcome in COMPLETED_OUTCOMES
+    )
+    rows: dict[str, list] = {}
+    for version in versions:
+        first = max(start, version.valid_from)
+        last = end if version.valid_until is None else min(end, version.valid_until - timedelta(1))
+        for p in version.prescriptions.all():
+            row = rows.setdefault(str(p.lineage), [p.exercise.name, 0, 0])
+            if first <= last:
+                row[1] += p.sessions_prescribed(first, last)
+            row[2] += completed.get(p.pk, 0)
+    return [
+        ExerciseAdherence(lineage=k, name=v[0], prescribed=v[1], completed=v[2])
+        for k, v in rows.items()
+        if v[1] or v[2]
+    ]
+
+
+def missed_reasons(patient: Patient, start: date, end: date) -> dict[str, int]:
+    return _reasons(_logs(patient, start, end))
+
+
+def adherence_snapshot_week(*, patient: Patient, week_start: date) -> AdherenceSnapshot:
+    """Store (or refresh) one week's snapshot; idempotent per (patient, week)."""
+    result = adherence_week(patient, week_start)
+    snapshot, _ = AdherenceSnapshot.objects.update_or_create(
+        patient=patient,
+        week_start=week_start,
+        defaults={
+            "prescribed": result.prescribed,
+            "completed": result.completed,
+            "percent": result.percent,
+            "threshold_percent": result.threshold_percent,
+            "adherent": result.adherent,
+            "rule_version": RULE_VERSION,
+        },
+    )
+    return snapshot
+
+
+SNAPSHOT_WEEKS_BACK = 2  # late logs (a patient logging yesterday's session) are caught
+
+
+def adherence_snapshot_all(*, today: date | None = None) -> int:
+    """Nightly: the last complete weeks of every patient with an active plan."""
+    count = 0
+    patients = (
+        Patient.objects.filter(treatment_plans__status=PlanStatus.ACTIVE)
+        .select_related("clinic")
+        .distinct()
+        .order_by("pk")
+    )
+    for patient in patients.iterator(chunk_size=500):
+        local_today = today or patient.local_today()
+        this_week = week_start_of(local_today)
+        for back in range(1, SNAPSHOT_WEEKS_BACK + 1):
+            with transaction.atomic():
+                adherence_snapshot_week(
+                    patient=patient, week_start=this_week - timedelta(weeks=back)
+                )
+            count += 1
+    return count

@@ -1,0 +1,188 @@
+"""What the patient does at home: session logs, check-ins with the red-flag
+self-screen, and the weekly adherence snapshots of the one adherence rule."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from alerts.models import Alert
+from clinic.models import ClinicScopedQuerySet
+from exercises.models import SESSIONS_PER_DAY_MAX
+from patients.models import Patient
+from programmes.models import Prescription, ProgrammeVersion
+
+
+class SessionOutcome(models.TextChoices):
+    DONE = "done", "Done"
+    PARTIAL = "partial", "Partly done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class SkipReason(models.TextChoices):
+    PAIN = "pain", "Pain"
+    FORGOT = "forgot", "Forgot"
+    NO_TIME = "no_time", "No time"
+    UNCLEAR = "unclear", "Not sure how to do it"
+    NO_EQUIPMENT = "no_equipment", "No equipment"
+    OTHER = "other", "Other"
+
+
+class Effort(models.IntegerChoices):
+    """How hard the session felt to the patient (not the exercise's level,
+    ``exercises.models.Difficulty``)."""
+
+    TOO_EASY = 1, "Too easy"
+    EASY = 2, "Easy"
+    ABOUT_RIGHT = 3, "About right"
+    HARD = 4, "Hard"
+    TOO_HARD = 5, "Too hard"
+
+
+class SessionLogQuerySet(models.QuerySet):
+    def for_patient(self, patient) -> SessionLogQuerySet:
+        return self.filter(patient=patient)
+
+    def completed(self) -> SessionLogQuerySet:
+        return self.filter(outcome__in=[SessionOutcome.DONE, SessionOutcome.PARTIAL])
+
+
+class SessionLog(models.Model):
+    """One prescribed exercise in one session (sitting) of one patient-local day,
+    as the patient logged it. It points at the programme version the patient
+    did, so a later edit of the programme never changes what was logged."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="session_logs")
+    version = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT, related_name="logs")
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="logs")
+    performed_on = models.DateField(help_text="The patient's local date.")
+    session_number = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(SESSIONS_PER_DAY_MAX)]
+    )
+    outcome = models.CharField(max_length=10, choices=SessionOutcome.choices)
+    skip_reason = models.CharField(
+        max_length=20, choices=SkipReason.choices, blank=True, default=""
+    )
+    sets_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    hold_s_done = models.PositiveIntegerField(null=True, blank=True)
+    duration_min_done = models.PositiveIntegerField(null=True, blank=True)
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
+    difficulty = models.PositiveSmallIntegerField(choices=Effort.choices, null=True, blank=True)
+    logged_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionLogQuerySet.as_manager()
+
+    class Meta:
+        db_table = "programmes_sessionlog"  # kept from the first release (moved from programmes)
+        ordering = ["-performed_on", "session_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prescription", "performed_on", "session_number"],
+                name="sessionlog_one_per_exercise_session_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_during__isnull=True) | Q(pain_during__lte=10),
+                name="sessionlog_pain_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome=SessionOutcome.SKIPPED, skip_reason__gt="")
+                | (~Q(outcome=SessionOutcome.SKIPPED) & Q(skip_reason="")),
+                name="sessionlog_skip_reason_iff_skipped",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "performed_on"], name="sessionlog_patient_day"),
+            models.Index(fields=["version", "performed_on"], name="sessionlog_version_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.performed_on} session {self.session_number}: {self.get_outcome_display()}"
+
+
+class AdherenceSnapshot(models.Model):
+    """Weekly adherence stored by the nightly task so that dashboards never
+    recompute history. ``rule_version`` and ``threshold_percent`` are the
+    rule and the clinic setting in force when it was computed (SPEC [D])."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="adherence_snapshots"
+    )
+    week_start = models.DateField(help_text="Monday of the patient-local week.")
+    prescribed = models.PositiveIntegerField()
+    completed = models.PositiveIntegerField()
+    percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    threshold_percent = models.PositiveSmallIntegerField()
+    adherent = models.BooleanField(null=True)
+    rule_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = (
+            "programmes_adherencesnapshot"  # kept from the first release (moved from programmes)
+        )
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "week_start"], name="adherence_one_snapshot_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Week of {self.week_start}: {self.completed}/{self.prescribed}"
+
+
+# --- Portal (issue 6): check-ins with the red-flag self-screen, calendar feeds ---
+
+
+class CheckInUrgency(models.TextChoices):
+    # The SPEC 1.0 levels a home self-screen can reach; "" when nothing was reported.
+    NONE = "", "Nothing reported"
+    EMERGENCY = "E", "Emergency (now)"
+    SAME_DAY = "U", "Same-day medical assessment"
+
+
+class CheckInQuerySet(ClinicScopedQuerySet):
+    """Check-ins of patients the user may see clinically (not reception)."""
+
+    def for_patient(self, patient) -> CheckInQuerySet:
+        return self.filter(patient=patient)
+
+
+class CheckIn(models.Model):
+    """A patient's check-in from the portal: current pain and the red-flag
+    self-screen, as answered (patient-entered; never edited afterwards)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="check_ins")
+    checked_on = models.DateField(help_text="The patient's local date.")
+    pain_now = models.PositiveSmallIntegerField("pain now (0-10)")
+    answers = models.JSONField(default=dict, help_text="Self-screen question code: yes/no.")
+    red_flags = models.JSONField(default=list, blank=True, help_text="Codes answered yes.")
+    urgency = models.CharField(
+        max_length=2, choices=CheckInUrgency.choices, blank=True, default=CheckInUrgency.NONE
+    )
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckInQuerySet.as_manager()
+    history = HistoricalRecords(table_name="programmes_historicalcheckin")
+
+    class Meta:
+        db_table = "programmes_checkin"  # kept from the first release (moved from programmes)
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pain_now__lte=10), name="checkin_pain_0_10"),
+        ]
+        indexes = [models.Index(fields=["patient", "checked_on"], name="checkin_patient_day")]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.checked_on}"

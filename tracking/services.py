@@ -1,0 +1,176 @@
+"""What the patient does at home, through the portal or reported by phone:
+exercise sessions due today and their logs, and check-ins with the red-flag
+self-screen.
+
+Typed keyword-only services (``<entity>_<action>``); pages read through
+``tracking.progress`` and ``tracking.adherence``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from alerts.models import AlertKind, AlertUrgency
+from alerts.services import alert_raise
+from patients.models import Patient
+from programmes import api
+from programmes.models import Prescription
+from tracking import self_screen
+from tracking.alert_rules import pain_check
+from tracking.models import CheckIn, SessionLog, SessionOutcome
+
+
+class ActivityError(Exception):
+    """A domain rule said no; the view shows the message next to the form."""
+
+
+# ---------------------------------------------------------------------------
+# Today: exercises due and their logs
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class TodayCard:
+    prescription: Prescription
+    logs: dict[int, SessionLog] = field(default_factory=dict)
+
+    @property
+    def sessions(self) -> list[tuple[int, SessionLog | None]]:
+        return [(n, self.logs.get(n)) for n in range(1, self.prescription.sessions_per_day + 1)]
+
+    @property
+    def next_session(self) -> int:
+        for number, log in self.sessions:
+            if log is None:
+                return number
+        return 1
+
+    @property
+    def all_logged(self) -> bool:
+        return len(self.logs) >= self.prescription.sessions_per_day
+
+
+def today_cards(patient, day: date) -> list[TodayCard]:
+    """The exercises due on ``day`` with the logs already made that day.
+    Queries: active plan, version in force, version + prescriptions with
+    exercises (prefetch), that day's logs: constant in the number of exercises."""
+    due = api.exercises_due(patient, day)
+    if not due:
+        return []
+    cards = {p.pk: TodayCard(p) for p in due}
+    for log in SessionLog.objects.filter(
+        patient=patient, performed_on=day, prescription_id__in=list(cards)
+    ):
+        cards[log.prescription_id].logs[log.session_number] = log
+    return list(cards.values())
+
+
+def today_card(patient, day: date, prescription_id) -> TodayCard | None:
+    """One card of today's list, or None when that prescription is not the
+    patient's or not due that day (the view answers 404)."""
+    for card in today_cards(patient, day):
+        if card.prescription.pk == prescription_id:
+            return card
+    return None
+
+
+@transaction.atomic
+def session_log_save(
+    *,
+    patient,
+    prescription: Prescription,
+    performed_on: date,
+    session_number: int,
+    outcome: str,
+    skip_reason: str = "",
+    sets_done: int | None = None,
+    reps_done: int | None = None,
+    duration_min_done: int | None = None,
+    pain_during: int | None = None,
+    difficulty: int | None = None,
+) -> SessionLog:
+    """Log one exercise of one session; logging it again that day updates the
+    same row (one per prescription, day and session: the database decides)."""
+    if prescription.version.plan.patient_id != patient.pk:
+        raise ActivityError("This exercise is not in your programme.")
+    if not prescription.version.in_force_on(performed_on) or not prescription.is_due_on(
+        performed_on
+    ):
+        raise ActivityError("This exercise is not due on that day.")
+    if not 1 <= session_number <= prescription.sessions_per_day:
+        raise ActivityError(
+            f"Choose a session from 1 to {prescription.sessions_per_day} for this exercise."
+        )
+    if outcome == SessionOutcome.SKIPPED and not skip_reason:
+        raise ActivityError("Tell us why you skipped it.")
+    if outcome == SessionOutcome.PARTIAL and not (sets_done or reps_done or duration_min_done):
+        raise ActivityError("Tell us how much you did: sets and reps, or minutes.")
+    values = {
+        "patient": patient,
+        "version": prescription.version,
+        "outcome": outcome,
+        "skip_reason": skip_reason if outcome == SessionOutcome.SKIPPED else "",
+        "sets_done": sets_done if outcome == SessionOutcome.PARTIAL else None,
+        "reps_done": reps_done if outcome == SessionOutcome.PARTIAL else None,
+        "duration_min_done": duration_min_done if outcome != SessionOutcome.SKIPPED else None,
+        "pain_during": pain_during,
+        "difficulty": difficulty if outcome != SessionOutcome.SKIPPED else None,
+    }
+    key = {
+        "prescription": prescription,
+        "performed_on": performed_on,
+        "session_number": session_number,
+    }
+    try:
+        with transaction.atomic():
+            log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
+    except IntegrityError:  # a double tap raced us: update the winner's row
+        log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
+    return log
+
+
+# ---------------------------------------------------------------------------
+# Check-in: pain now and the red-flag self-screen
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_in_submit(*, patient: Patient, pain_now: int, answers: dict[str, bool]) -> CheckIn:
+    """Store the check-in; any "yes" on the self-screen raises an urgent
+    clinician alert at once (one unresolved per patient, ``alert_raise``), and
+    the pain rule runs on the pain reported (one pain alert at most)."""
+    if not 0 <= pain_now <= 10:
+        raise ActivityError("Choose a number from 0 to 10.")
+    clean = {q.code: bool(answers.get(q.code)) for q in self_screen.QUESTIONS}
+    flags = [code for code, yes in clean.items() if yes]
+    urgency = self_screen.urgency_of(flags)
+    alert = None
+    if flags:
+        level = "E (emergency now)" if urgency == self_screen.EMERGENCY else "U (same day)"
+        alert = alert_raise(
+            patient=patient,
+            kind=AlertKind.RED_FLAG_REPORTED,
+            urgency=AlertUrgency.URGENT,
+            summary=(
+                f"Portal check-in: red-flag symptoms reported ({', '.join(flags)}); "
+                f"level {level}. Patient advised accordingly."
+            ),
+        )
+    check_in = CheckIn.objects.create(
+        patient=patient,
+        checked_on=patient.local_today(),
+        pain_now=pain_now,
+        answers=clean,
+        red_flags=flags,
+        urgency=urgency,
+        alert=alert,
+    )
+    pain_check(patient, today=check_in.checked_on)
+    return check_in
+
+
+def last_check_in(patient) -> CheckIn | None:
+    return CheckIn.objects.for_patient(patient).order_by("-created_at").first()
