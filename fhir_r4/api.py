@@ -10,10 +10,13 @@ an id of another clinic's patient is refused (403) and audited as denied.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views import View
 from fhir.resources.capabilitystatement import CapabilityStatement
+from fhir.resources.resource import Resource
 
 from fhir_r4 import codes
 from fhir_r4.builders import patient_resource, questionnaire_resources, record_resources
@@ -45,7 +48,7 @@ SEARCH_TYPES = ("Patient", "Questionnaire", *PATIENT_TYPES)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
 
@@ -55,7 +58,7 @@ class FhirApiView(View):
 
     public = False
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return error_response(405, "This FHIR API is read-only: use GET.")
         self.token = None
@@ -73,10 +76,10 @@ class FhirApiView(View):
         except PagingError as error:
             return error_response(400, str(error))
 
-    def answer(self, request, *args, **kwargs):
+    def answer(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         raise NotImplementedError
 
-    def patient(self, request, patient_id) -> Patient:
+    def patient(self, request: HttpRequest, patient_id: uuid.UUID | str) -> Patient:
         """The token's clinic's patient, or a 403 (another clinic's, audited) / 404."""
         patient = patient_queryset().filter(pk=patient_id).first()
         if patient is None:
@@ -88,7 +91,7 @@ class FhirApiView(View):
         api_request_audit(token=self.token, request=request, patient_id=patient.pk)
         return patient
 
-    def page(self, request, resources):
+    def page(self, request: HttpRequest, resources: list[Resource]) -> HttpResponse:
         size, page = page_params(request.GET)
         query = {k: v for k, v in request.GET.items() if k not in ("_count", "_page")}
         url = request.build_absolute_uri(request.path)
@@ -102,25 +105,25 @@ class MetadataView(FhirApiView):
 
     public = True
 
-    def answer(self, request):
+    def answer(self, request: HttpRequest) -> HttpResponse:  # type: ignore[override]
         return fhir_response(capability_statement())
 
 
 class PatientReadView(FhirApiView):
-    def answer(self, request, patient_id):
+    def answer(self, request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:  # type: ignore[override]
         return fhir_response(patient_resource(self.patient(request, patient_id)))
 
 
 class PatientEverythingView(FhirApiView):
     """``$everything``: every resource of the patient, paged."""
 
-    def answer(self, request, patient_id):
+    def answer(self, request: HttpRequest, patient_id: uuid.UUID) -> HttpResponse:  # type: ignore[override]
         patient = self.patient(request, patient_id)
         return self.page(request, record_resources(load_record(patient)))
 
 
 class SearchView(FhirApiView):
-    def answer(self, request, resource_type):
+    def answer(self, request: HttpRequest, resource_type: str) -> HttpResponse:  # type: ignore[override]
         if resource_type not in SEARCH_TYPES:
             api_request_audit(token=self.token, request=request)
             raise ApiError(404, f"{resource_type} is not served here; see /fhir/R4/metadata.")
@@ -140,7 +143,7 @@ class SearchView(FhirApiView):
         resources = record_resources(load_record(patient))
         return self.page(request, [r for r in resources if r.resource_type == resource_type])
 
-    def _by_record_number(self, request, identifier: str) -> Patient | None:
+    def _by_record_number(self, request: HttpRequest, identifier: str) -> Patient | None:
         system, _, value = identifier.rpartition("|")
         ours = codes.record_number_system(self.token.clinic_id)
         if system and system != ours:
@@ -154,7 +157,7 @@ class SearchView(FhirApiView):
         )
         return patient
 
-    def _subject(self, request) -> Patient | None:
+    def _subject(self, request: HttpRequest) -> Patient | None:
         if request.GET.get("patient.identifier"):
             return self._by_record_number(request, request.GET["patient.identifier"])
         reference = request.GET.get("patient") or request.GET.get("subject")
@@ -173,7 +176,7 @@ class SearchView(FhirApiView):
 class NotFoundView(FhirApiView):
     public = True
 
-    def answer(self, request, rest=""):
+    def answer(self, request: HttpRequest, rest: str = "") -> HttpResponse:  # type: ignore[override]
         return error_response(404, f"Nothing at /fhir/R4/{rest}; see /fhir/R4/metadata.")
 
 

@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from clinic.models import Clinic, ClinicScopedQuerySet
+from clinic.models import Clinic, admin_clinic_ids
 
 TOKEN_PREFIX = "fhir_"  # noqa: S105 (a label in front of the secret, not a secret)
 
@@ -19,20 +19,11 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(ClinicScopedQuerySet):
-    clinic_path = "clinic_id"
-
+class ApiTokenQuerySet(models.QuerySet):
     def for_admin(self, user) -> ApiTokenQuerySet:
         """Tokens a clinic admin manages: those of their clinics (superusers: all)."""
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.is_clinic_admin:
-            return self.none()
-        return self.filter(clinic_id__in=member.clinic_ids)
-
-    def usable(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        ids = admin_clinic_ids(user)
+        return self if ids is None else self.filter(clinic_id__in=ids)
 
 
 class ApiToken(models.Model):

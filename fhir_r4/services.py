@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,7 +17,7 @@ from fhir.resources.servicerequest import ServiceRequest
 from pydantic import ValidationError
 
 from clinic.audit import audit_record
-from clinic.models import AuditAction
+from clinic.models import AuditAction, Clinic
 from fhir_r4.builders import GENDER, record_resources
 from fhir_r4.bundles import collection_bundle
 from fhir_r4.models import TOKEN_PREFIX, ApiToken, token_digest
@@ -43,7 +44,9 @@ def fhir_record_export(*, patient: Patient, request: HttpRequest) -> Bundle:
 # --- API tokens -----------------------------------------------------------------
 
 
-def api_token_create(*, clinic, name: str, by, request: HttpRequest | None = None):
+def api_token_create(
+    *, clinic: Clinic, name: str, by: Any, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
     """A new token for one clinic. Returns (token row, secret): the secret is
     shown once and only its digest is kept."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -64,7 +67,7 @@ def api_token_create(*, clinic, name: str, by, request: HttpRequest | None = Non
     return token, secret
 
 
-def api_token_revoke(*, token: ApiToken, by, request: HttpRequest | None = None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, by: Any, request: HttpRequest | None = None) -> ApiToken:
     """Revoke at once (idempotent: a second revoke changes nothing)."""
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by
@@ -104,7 +107,9 @@ def api_token_authenticate(*, header: str) -> ApiToken:
     return token
 
 
-def api_request_audit(*, token: ApiToken, request: HttpRequest, patient_id=None, denied=False):
+def api_request_audit(
+    *, token: ApiToken, request: HttpRequest, patient_id: Any = None, denied: bool = False
+) -> None:
     """Every API request leaves an event naming the token (and the patient read)."""
     audit_record(
         action=AuditAction.ACCESS_DENIED if denied else AuditAction.API_READ,
@@ -177,7 +182,7 @@ def referral_parse(*, raw: bytes) -> Referral:
     return referral
 
 
-def _first_error(error) -> str:
+def _first_error(error: Exception) -> str:
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
@@ -185,7 +190,7 @@ def _first_error(error) -> str:
     return str(error)[:300]
 
 
-def _pick(items, *, use_order=("official", "usual", None)):
+def _pick(items: Any, *, use_order: tuple = ("official", "usual", None)) -> Any:
     items = list(items or [])
     for use in use_order:
         for item in items:
