@@ -14,7 +14,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from fhir.resources.capabilitystatement import CapabilityStatement
 from fhir.resources.resource import Resource
 
@@ -53,8 +55,14 @@ class ApiError(Exception):
         self.status = status
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class FhirApiView(View):
-    """Token check, one audit event per request, errors as OperationOutcome."""
+    """Token check, one audit event per request, errors as OperationOutcome.
+
+    CSRF-exempt: no cookie or session authenticates here (a bearer token
+    does), and nothing is ever written, so a forged cross-site request gains
+    nothing; without the exemption a POST would get Django's HTML 403 instead
+    of the OperationOutcome 405."""
 
     public = False
 

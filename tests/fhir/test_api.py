@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -138,7 +139,8 @@ def test_errors_are_operation_outcomes(client, patient_record, token):
     assert bad_count.status_code == 400 and "_count" in _outcome(bad_count)
     elsewhere = client.get("/fhir/R4/Patient/not-a-uuid", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert elsewhere.status_code == 404 and _outcome(elsewhere)
-    post = client.post(_read_url(patient_record), HTTP_AUTHORIZATION=f"Bearer {secret}")
+    strict = Client(enforce_csrf_checks=True)  # as a real client: no CSRF token
+    post = strict.post(_read_url(patient_record), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert post.status_code == 405 and "read-only" in _outcome(post)
 
 
