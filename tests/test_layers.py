@@ -29,8 +29,16 @@ def test_the_layers_contract_is_kept():
 def test_the_contract_fails_when_a_lower_layer_imports_a_higher_one(tmp_path):
     # A copy of the project's Python packages with one upward import added.
     for package in (
-        "clinic", "patients", "assessments", "exercises", "programmes", "alerts",
-        "tracking", "reminders", "portal", "devtools",
+        "clinic",
+        "patients",
+        "assessments",
+        "exercises",
+        "programmes",
+        "alerts",
+        "tracking",
+        "reminders",
+        "portal",
+        "devtools",
     ):
         shutil.copytree(
             ROOT / package,

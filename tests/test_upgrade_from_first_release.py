@@ -45,11 +45,9 @@ def _latest():
 @pytest.mark.django_db(transaction=True)
 def test_a_first_release_database_keeps_every_row_after_migrate():
     executor = _migrate(FIRST_RELEASE)
-    old = executor.loader.project_state(
-        [(app, name) for app, name in FIRST_RELEASE if name]
-    ).apps
-    Clinic = old.get_model("clinic", "Clinic")  # noqa: N806
-    Patient = old.get_model("patients", "Patient")  # noqa: N806
+    old = executor.loader.project_state([(app, name) for app, name in FIRST_RELEASE if name]).apps
+    Clinic = old.get_model("clinic", "Clinic")
+    Patient = old.get_model("patients", "Patient")
     clinic = Clinic.objects.create(name="Old clinic", phone="0121 000 0000")
     patient = Patient.objects.create(
         clinic=clinic,
@@ -60,11 +58,18 @@ def test_a_first_release_database_keeps_every_row_after_migrate():
     )
     Exercise_ = old.get_model("programmes", "Exercise")  # noqa: N806
     exercise = Exercise_.objects.create(
-        slug="old-ex", name="Old exercise", body_region="knee", category="strength",
-        patient_steps="Do it", clinic=clinic, default_reps=10,
+        slug="old-ex",
+        name="Old exercise",
+        body_region="knee",
+        category="strength",
+        patient_steps="Do it",
+        clinic=clinic,
+        default_reps=10,
     )
     Plan = old.get_model("programmes", "TreatmentPlan")  # noqa: N806
-    plan = Plan.objects.create(patient=patient, title="Plan", status="active", start_on=date(2026, 1, 5))
+    plan = Plan.objects.create(
+        patient=patient, title="Plan", status="active", start_on=date(2026, 1, 5)
+    )
     version = old.get_model("programmes", "ProgrammeVersion").objects.create(
         plan=plan, number=1, valid_from=date(2026, 1, 5)
     )
@@ -72,7 +77,10 @@ def test_a_first_release_database_keeps_every_row_after_migrate():
         version=version, exercise=exercise, sets=3, reps=10, start_on=date(2026, 1, 5)
     )
     old.get_model("programmes", "SessionLog").objects.create(
-        patient=patient, version=version, prescription=rx, performed_on=date(2026, 1, 5),
+        patient=patient,
+        version=version,
+        prescription=rx,
+        performed_on=date(2026, 1, 5),
         outcome="done",
     )
     alert = old.get_model("programmes", "Alert").objects.create(
@@ -82,12 +90,19 @@ def test_a_first_release_database_keeps_every_row_after_migrate():
         patient=patient, checked_on=date(2026, 1, 6), pain_now=8, alert=alert
     )
     old.get_model("programmes", "AdherenceSnapshot").objects.create(
-        patient=patient, week_start=date(2026, 1, 5), prescribed=7, completed=5,
-        threshold_percent=80, rule_version="sessions-v1",
+        patient=patient,
+        week_start=date(2026, 1, 5),
+        prescribed=7,
+        completed=5,
+        threshold_percent=80,
+        rule_version="sessions-v1",
     )
     old.get_model("programmes", "ReminderPreference").objects.create(patient=patient)
     old.get_model("programmes", "ReminderOccurrence").objects.create(
-        patient=patient, channel="email", local_date=date(2026, 1, 6), slot="08:00",
+        patient=patient,
+        channel="email",
+        local_date=date(2026, 1, 6),
+        slot="08:00",
         due_at=datetime(2026, 1, 6, 8, tzinfo=UTC),
     )
     old.get_model("programmes", "CalendarFeed").objects.create(

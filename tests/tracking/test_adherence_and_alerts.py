@@ -20,7 +20,7 @@ from tests.factories import PatientFactory
 from tests.reminders.reminder_helpers import activated_plan, reminder_patient
 from tracking import adherence
 from tracking.alert_rules import alerts_evaluate_patient
-from tracking.models import AdherenceSnapshot, SessionLog
+from tracking.models import AdherenceSnapshot, CheckIn, SessionLog
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 6, 1)  # a Monday
@@ -52,19 +52,24 @@ def test_a_session_counts_only_when_every_exercise_due_in_it_is_done(plan):
     # Alfredson: 2 exercises x 2 sessions a day = 2 sessions prescribed a day.
     _log(plan, START, 1)  # both exercises, session 1: complete
     _log(plan, START, 2, only="eccentric-heel-drop-straight-knee")  # half of session 2
-    _log(plan, START + timedelta(1), 1, "partial")  # partly done counts
+    _log(plan, START + timedelta(1), 1, "partial")  # partly done: attempted, not completed
     _log(plan, START + timedelta(1), 2, "skipped", reason="pain")
     days = adherence.adherence_days(plan.patient, START, START + timedelta(2))
-    assert [(d.prescribed, d.completed) for d in days] == [(2, 1), (2, 1), (2, 0)]
+    assert [(d.prescribed, d.completed, d.attempted) for d in days] == [
+        (2, 1, 1),
+        (2, 0, 1),
+        (2, 0, 0),
+    ]
     week = adherence.adherence_week(plan.patient, START)
-    assert (week.prescribed, week.completed) == (14, 2)
-    assert week.percent == Decimal("14.3") and week.adherent is False
+    assert (week.prescribed, week.completed) == (14, 1)
+    assert week.percent == Decimal("7.1") and week.adherent is False
     assert week.missed_reasons == {"pain": 1}  # one sitting skipped for pain, counted once
     per_exercise = {
         e.name: (e.completed, e.prescribed)
         for e in adherence.exercise_adherence(plan.patient, START, START + timedelta(6))
     }
-    assert sorted(per_exercise.values()) == [(2, 14), (3, 14)]
+    # Done logs only (partly done is attempted, SPEC 5).
+    assert sorted(per_exercise.values()) == [(1, 14), (2, 14)]
 
 
 def test_the_clinic_threshold_decides_adherence(plan, clinic):
@@ -119,7 +124,8 @@ def test_pain_two_points_over_baseline_and_outcome_worse_by_mcid(patient_record,
     # NPRS 3 -> 4 is no alert; a check-in of 5 is 2 over baseline.
     kinds = {a.kind for a in alerts_evaluate_patient(patient_record, today=date(2026, 6, 2))}
     assert kinds == {AlertKind.OUTCOME_WORSE}  # LEFS -10, MCID 9
-    raised = alerts_evaluate_patient(patient_record, today=date(2026, 6, 2), reported_pain=5)
+    CheckIn.objects.create(patient=patient_record, checked_on=date(2026, 6, 2), pain_now=5)
+    raised = alerts_evaluate_patient(patient_record, today=date(2026, 6, 2))
     assert AlertKind.PAIN_HIGH in {a.kind for a in raised}
 
 
