@@ -18,8 +18,6 @@ __all__ = [
     "active_plan",
     "exercises_due",
     "group_by_phase",
-    "sessions_due",
-    "sessions_prescribed",
     "version_on",
 ]
 
@@ -60,12 +58,6 @@ def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     return version.due_on(day) if version else []
 
 
-def sessions_due(patient: Patient, day: date) -> int:
-    """Sessions (sittings) due on ``day``: how many reminders a day can need."""
-    version = version_on(patient, day)
-    return version.sessions_on(day) if version else 0
-
-
 def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
     """Prescriptions (in programme order) as phases: ``{"number", "name",
     "rows"}``, for the plan page, the handout and the portal."""
@@ -75,15 +67,3 @@ def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
             phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
         phases[-1]["rows"].append(p)
     return phases
-
-
-def sessions_prescribed(patient: Patient, start: date, end: date) -> int:
-    """The adherence denominator over [start, end] (inclusive) across every
-    activated plan of the patient and every version in force on each day."""
-    plans = TreatmentPlan.objects.filter(patient=patient).exclude(status=PlanStatus.DRAFT)
-    versions = (
-        ProgrammeVersion.objects.filter(plan__in=plans)
-        .published()
-        .prefetch_related("prescriptions")
-    )
-    return sum(v.sessions_prescribed(start, end) for v in versions)

@@ -65,7 +65,6 @@ __all__ = [
     "adherence_snapshot_week",
     "adherence_week",
     "exercise_adherence",
-    "missed_reasons",
     "week_start_of",
 ]
 
@@ -273,10 +272,6 @@ def exercise_adherence(patient: Patient, start: date, end: date) -> list[Exercis
         for k, v in rows.items()
         if v[1] or v[2]
     ]
-
-
-def missed_reasons(patient: Patient, start: date, end: date) -> dict[str, int]:
-    return _reasons(_logs(patient, start, end))
 
 
 def adherence_snapshot_week(*, patient: Patient, week_start: date) -> AdherenceSnapshot:
