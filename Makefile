@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian's Chromium for the browser tests; installed when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint format migrations-check security chromium demo clean bench wrk
+.PHONY: run test lint typecheck layers format migrations-check security chromium demo clean bench wrk
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,15 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy with the django-stubs plugin ([tool.mypy] in pyproject.toml): the
+# services, selectors and api modules fully annotated.
+typecheck: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/mypy clinic patients assessments exercises programmes alerts tracking reminders fhir_r4 portal devtools
+
+# import-linter: the apps depend one way ([tool.importlinter] in pyproject.toml).
+layers: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
@@ -67,7 +76,7 @@ security: $(VENV)/.installed-dev
 	$(BIN)/python .ci/pip_audit_check.py
 
 # The whole suite on PostgreSQL and Redis, browser tests included.
-test: $(VENV)/.installed-dev chromium lint migrations-check security
+test: $(VENV)/.installed-dev chromium lint typecheck layers migrations-check security
 	$(BIN)/python -m pytest
 
 wrk:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alerts.models import Alert, AlertKind, AlertStatus, AlertUrgency
+from patients.models import Patient
 
 
-def alert_raise(*, patient, kind: AlertKind, urgency: AlertUrgency, summary: str) -> Alert:
+def alert_raise(*, patient: Patient, kind: AlertKind, urgency: AlertUrgency, summary: str) -> Alert:
     """The unresolved alert of this kind for the patient, created if there is none.
 
     Safe under concurrency: the partial unique constraint decides, and the loser
@@ -25,7 +27,7 @@ def alert_raise(*, patient, kind: AlertKind, urgency: AlertUrgency, summary: str
         return Alert.objects.unresolved().get(patient=patient, kind=kind)
 
 
-def alert_acknowledge(*, alert: Alert, by) -> Alert:
+def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
     if alert.status == AlertStatus.OPEN:
         alert.status = AlertStatus.ACKNOWLEDGED
         alert.acknowledged_at = timezone.now()
@@ -34,7 +36,7 @@ def alert_acknowledge(*, alert: Alert, by) -> Alert:
     return alert
 
 
-def alert_resolve(*, alert: Alert, by, note: str = "") -> Alert:
+def alert_resolve(*, alert: Alert, by: User, note: str = "") -> Alert:
     if alert.status != AlertStatus.RESOLVED:
         alert.status = AlertStatus.RESOLVED
         alert.resolved_at = timezone.now()

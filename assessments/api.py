@@ -6,10 +6,10 @@ Kept small and stable so that the apps can be built side by side.
 from __future__ import annotations
 
 from assessments.models import RedFlagEvent
+from patients.models import Patient
 
 
-def patient_has_unactioned_red_flags(patient) -> bool:
+def patient_has_unactioned_red_flags(patient: Patient) -> bool:
     """True while the patient has a red-flag event with no recorded action or
     override. Plans cannot be activated then (SPEC 6.3; issue 3)."""
-    patient_id = getattr(patient, "pk", patient)
-    return RedFlagEvent.objects.filter(patient_id=patient_id).unactioned().exists()
+    return RedFlagEvent.objects.filter(patient_id=patient.pk).unactioned().exists()

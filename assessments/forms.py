@@ -54,7 +54,9 @@ class SectionForm(forms.ModelForm):
         return data
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        fields = self._meta.fields
+        assert fields is not None  # every section form's Meta lists its fields
+        return {name: self.cleaned_data[name] for name in fields}
 
 
 class HistoryForm(SectionForm):
@@ -145,7 +147,6 @@ class ScreenForm(forms.Form):
                 required=False,  # an item left out stays "not assessed"
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )  # fmt: skip
-            self.fields[item.code].group = item.group
         if instance.is_locked:
             self.fields["amendment_reason"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}), label="Reason for amendment"
@@ -225,6 +226,7 @@ class InstrumentForm(forms.Form):
                 self.fields[f"label_{item.code}"] = forms.CharField(
                     required=False, label=f"{item.label}: activity", initial=labels.get(item.code)
                 )
+            field: forms.Field
             if item.kind == "boolean":
                 field = forms.TypedChoiceField(
                     choices=[("", "Not assessed"), ("1", "Yes"), ("0", "No")],

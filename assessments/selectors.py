@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 
 from assessments import decision_support, red_flags
@@ -16,9 +19,10 @@ from assessments.models import (
     OutcomeResponse,
     RedFlagEvent,
 )
+from patients.models import Patient
 
 
-def assessment_for_page(user, patient, assessment_id) -> Assessment:
+def assessment_for_page(user: User, patient: Patient, assessment_id: uuid.UUID) -> Assessment:
     """The assessment with its patient, clinician, events (and resolutions) and responses."""
     return (
         Assessment.objects.for_user(user)
@@ -109,7 +113,7 @@ def prompts_for(assessment: Assessment) -> list[decision_support.Prompt]:
     return decision_support.prompts(assessment.facts())
 
 
-def open_red_flags_for_patients(patient_ids) -> list[RedFlagEvent]:
+def open_red_flags_for_patients(patient_ids: Iterable[uuid.UUID]) -> list[RedFlagEvent]:
     return list(
         RedFlagEvent.objects.filter(patient_id__in=patient_ids)
         .unactioned()
@@ -162,7 +166,7 @@ def _when(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def patient_outcome_trends(patient) -> list[Trend]:
+def patient_outcome_trends(patient: Patient) -> list[Trend]:
     """Each instrument and version the patient has scores for, clinician- and
     patient-entered together (one series per instrument + version, never mixed),
     with the change since the first score against the MCID. One query."""

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import update_change_reason
@@ -28,7 +29,9 @@ from assessments.models import (
     ResolutionKind,
 )
 from clinic.audit import audit_record
+from clinic.history import set_history_user
 from clinic.models import AuditAction, StaffMember
+from patients.models import Patient
 
 
 class AssessmentError(Exception):
@@ -44,7 +47,12 @@ class UnactionedRedFlagsError(AssessmentError):
 
 
 def assessment_create(
-    *, patient, clinician: StaffMember, kind: str = AssessmentKind.INITIAL, assessed_on: date, by
+    *,
+    patient: Patient,
+    clinician: StaffMember,
+    kind: str = AssessmentKind.INITIAL,
+    assessed_on: date,
+    by: User,
 ) -> Assessment:
     assessment = Assessment.objects.create(
         patient=patient, clinician=clinician, kind=kind, assessed_on=assessed_on
@@ -54,7 +62,7 @@ def assessment_create(
 
 
 def assessment_save_section(
-    *, assessment: Assessment, changes: Mapping[str, Any], section: str, by, reason: str = ""
+    *, assessment: Assessment, changes: Mapping[str, Any], section: str, by: User, reason: str = ""
 ) -> list[RedFlagEvent]:
     """Save one section's fields. A signed assessment needs an amendment reason.
 
@@ -74,7 +82,7 @@ def assessment_save_section(
             Amendment.objects.create(
                 assessment=assessment, section=section, reason=reason.strip(), by=by
             )
-        assessment._history_user = by
+        set_history_user(assessment, by)
         assessment.save()
         if locked.is_locked:
             update_change_reason(assessment, f"Amendment: {reason.strip()}"[:100])
@@ -112,7 +120,7 @@ def assessment_run_red_flags(*, assessment: Assessment) -> list[RedFlagEvent]:
 
 
 def red_flag_resolve(
-    *, event: RedFlagEvent, kind: str, action: str = "", note: str = "", by
+    *, event: RedFlagEvent, kind: str, action: str = "", note: str = "", by: User
 ) -> RedFlagResolution:
     if kind == ResolutionKind.OVERRIDE and not note.strip():
         raise AssessmentError("An override needs a documented reason.")
@@ -123,7 +131,7 @@ def red_flag_resolve(
             resolution = RedFlagResolution(
                 event=event, kind=kind, action=action if kind == "action" else "", note=note, by=by
             )
-            resolution._history_user = by
+            set_history_user(resolution, by)
             resolution.save()
     except IntegrityError:
         raise AssessmentError("This red flag already has a recorded action.") from None
@@ -131,7 +139,7 @@ def red_flag_resolve(
     return resolution
 
 
-def assessment_sign(*, assessment: Assessment, by) -> Assessment:
+def assessment_sign(*, assessment: Assessment, by: User) -> Assessment:
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.is_locked:
@@ -143,7 +151,7 @@ def assessment_sign(*, assessment: Assessment, by) -> Assessment:
         assessment.status = AssessmentStatus.SIGNED
         assessment.signed_at = timezone.now()
         assessment.signed_by = by
-        assessment._history_user = by
+        set_history_user(assessment, by)
         assessment.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     _audit(assessment, by)
     return assessment
@@ -155,7 +163,7 @@ def outcome_response_save(
     instrument_code: str,
     answers: Mapping[str, Any],
     labels: Mapping[str, str] | None = None,
-    by,
+    by: User,
     reason: str = "",
 ) -> OutcomeResponse:
     """Score and store one instrument; the score is frozen with its versions."""
@@ -185,7 +193,7 @@ def outcome_response_save(
         response.band = result.band or ""
         response.result = result.as_dict()
         response.assessed_on = assessment.assessed_on
-        response._history_user = by
+        set_history_user(response, by)
         response.save()
         if assessment.is_locked:
             Amendment.objects.create(
@@ -195,7 +203,7 @@ def outcome_response_save(
                 by=by,
             )
             assessment.status = AssessmentStatus.AMENDED
-            assessment._history_user = by
+            set_history_user(assessment, by)
             assessment.save(update_fields=["status", "updated_at"])
         assessment_run_red_flags(assessment=assessment)
     _audit(assessment, by)
@@ -208,7 +216,7 @@ PATIENT_QUESTIONNAIRES = ("lefs", "nprs", "odi", "akps", "visa_a", "wiq", "ears"
 
 
 def patient_questionnaire_save(
-    *, patient, code: str, answers: Mapping[str, Any], on: date | None = None
+    *, patient: Patient, code: str, answers: Mapping[str, Any], on: date | None = None
 ) -> OutcomeResponse:
     """Score a questionnaire the patient answered in the portal through the
     instrument registry and store it with the instrument version, scoring-rule
@@ -248,7 +256,7 @@ def patient_questionnaire_save(
         response.complete = result.complete
         response.band = result.band or ""
         response.result = result.as_dict()
-        response._history_user = patient.user
+        set_history_user(response, patient.user)
         response.save()
     audit_record(
         action=AuditAction.PATIENT_CHANGE,
@@ -260,7 +268,7 @@ def patient_questionnaire_save(
     return response
 
 
-def _audit(assessment: Assessment, by) -> None:
+def _audit(assessment: Assessment, by: User) -> None:
     audit_record(
         action=AuditAction.PATIENT_CHANGE,
         actor=by,

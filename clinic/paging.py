@@ -65,9 +65,13 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        query = getattr(self.object_list, "query", None)
-        if query is not None and not query.where and not query.distinct:
-            table = self.object_list.model._meta.db_table
+        object_list = self.object_list
+        if (
+            isinstance(object_list, QuerySet)
+            and not object_list.query.where
+            and not object_list.query.distinct
+        ):
+            table = object_list.model._meta.db_table
             if table in ESTIMATED_COUNT_TABLES:
                 estimate = estimated_row_count(table)
                 if estimate is not None and estimate > ESTIMATE_ABOVE_ROWS:

@@ -5,6 +5,8 @@ with ``library_data``. Idempotent: a second run changes nothing. Used by the
 
 from __future__ import annotations
 
+from typing import Any
+
 from exercises.library_data import EXERCISES
 
 
@@ -12,7 +14,7 @@ def field_names(model) -> set[str]:
     return {f.name for f in model._meta.concrete_fields}
 
 
-def upsert(model, lookup: dict, values: dict) -> tuple[object, bool]:
+def upsert(model: Any, lookup: dict, values: dict) -> tuple[Any, bool]:
     """Create, or update only when something differs (no empty history rows)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -29,7 +31,7 @@ def exercises_sync(Exercise) -> tuple[dict, int]:  # noqa: N803 (a model class, 
     """Create or update the shipped exercises; (exercise by slug, changes)."""
     fields = field_names(Exercise)
     changes = 0
-    by_slug = {}
+    by_slug: dict[str, Any] = {}
     for spec in EXERCISES:
         values = {k: v for k, v in spec.items() if k in fields and k != "slug"}
         obj, changed = upsert(Exercise, {"clinic": None, "slug": spec["slug"]}, values)
@@ -41,9 +43,9 @@ def exercises_sync(Exercise) -> tuple[dict, int]:  # noqa: N803 (a model class, 
             "progression_id": by_slug[spec["_progression"]].pk if spec["_progression"] else None,
             "regression_id": by_slug[spec["_regression"]].pk if spec["_regression"] else None,
         }
-        changed = [k for k, v in links.items() if getattr(obj, k) != v]
-        if changed:
-            for key in changed:
+        changed_links = [k for k, v in links.items() if getattr(obj, k) != v]
+        if changed_links:
+            for key in changed_links:
                 setattr(obj, key, links[key])
-            obj.save(update_fields=changed)
+            obj.save(update_fields=changed_links)
     return by_slug, changes

@@ -69,14 +69,19 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args, staff_member: StaffMember, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.duplicates = []
+        self.duplicates: list[Patient] = []
         clinics = (
             Clinic.objects.all()
             if user.is_superuser
             else Clinic.objects.filter(pk__in=staff_member.clinic_ids)
         )
-        self.fields["clinic"].queryset = clinics
-        self.fields["assigned_clinician"].queryset = (
+        clinic_field = self.fields["clinic"]
+        clinician_field = self.fields["assigned_clinician"]
+        # Both are foreign keys on the model: ModelChoiceFields.
+        assert isinstance(clinic_field, forms.ModelChoiceField)
+        assert isinstance(clinician_field, forms.ModelChoiceField)
+        clinic_field.queryset = clinics
+        clinician_field.queryset = (
             StaffMember.objects.for_user(user).clinicians().select_related("user")
         )
         if not self.instance._state.adding:

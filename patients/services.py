@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import audit_record
+from clinic.history import set_change_reason
 from clinic.mail import send_templated_mail
 from clinic.models import AuditAction, Clinic
 from patients.erasure import erasers
@@ -27,7 +29,7 @@ from patients.subject_access import as_json_data, subject_access_sections
 from patients.tokens import INVITATION_LIFETIME, invitation_id_from_token, invitation_token
 
 
-def _apply_consents(*, patient: Patient, consents: dict[str, bool], by) -> None:
+def _apply_consents(*, patient: Patient, consents: dict[str, bool], by: User) -> None:
     """Record who and when for each consent that changed."""
     now = timezone.now()
     for kind in ConsentKind.values:
@@ -43,11 +45,11 @@ def _apply_consents(*, patient: Patient, consents: dict[str, bool], by) -> None:
 
 @transaction.atomic
 def patient_create(
-    *, patient: Patient, consents: dict[str, bool], by, request: HttpRequest | None = None
+    *, patient: Patient, consents: dict[str, bool], by: User, request: HttpRequest | None = None
 ) -> Patient:
     patient.record_number = Clinic.issue_record_number(patient.clinic_id)
     _apply_consents(patient=patient, consents=consents, by=by)
-    patient._change_reason = "Created"
+    set_change_reason(patient, "Created")
     patient.save()
     audit_record(
         action=AuditAction.PATIENT_CREATE,
@@ -61,7 +63,7 @@ def patient_create(
 
 @transaction.atomic
 def patient_update(
-    *, patient: Patient, consents: dict[str, bool], by, request: HttpRequest | None = None
+    *, patient: Patient, consents: dict[str, bool], by: User, request: HttpRequest | None = None
 ) -> Patient:
     _apply_consents(patient=patient, consents=consents, by=by)
     patient.save()
@@ -88,7 +90,7 @@ class InvitationError(Exception):
     """The invitation cannot be sent or used; the message is shown to the user."""
 
 
-def invitation_send(*, patient: Patient, by, request: HttpRequest) -> PortalInvitation:
+def invitation_send(*, patient: Patient, by: User, request: HttpRequest) -> PortalInvitation:
     """Email the patient a single-use link to set a portal password (7 days)."""
     if not patient.consent_portal:
         raise InvitationError("Record the patient's consent to the portal first.")
@@ -142,7 +144,7 @@ def invitation_for_token(token: str) -> PortalInvitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: PortalInvitation, password: str, request: HttpRequest):
+def invitation_accept(*, invitation: PortalInvitation, password: str, request: HttpRequest) -> User:
     """Create the patient's portal account from a usable invitation (once)."""
     locked = (
         PortalInvitation.objects.select_for_update()
@@ -161,7 +163,7 @@ def invitation_accept(*, invitation: PortalInvitation, password: str, request: H
         last_name=patient.last_name,
     )
     patient.user = user
-    patient._change_reason = "Portal account created"
+    set_change_reason(patient, "Portal account created")
     patient.save(update_fields=["user", "updated_at"])
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
@@ -197,7 +199,13 @@ class ErasureRefusedError(Exception):
 
 
 def erasure_request_create(
-    *, patient: Patient, received_via: str, received_on, notes: str, by, request=None
+    *,
+    patient: Patient,
+    received_via: str,
+    received_on: date,
+    notes: str,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> ErasureRequest:
     if patient.erasure_requests.filter(status=ErasureStatus.PENDING).exists():
         raise ErasureRefusedError("There is already an open erasure request for this patient.")
@@ -221,7 +229,7 @@ def erasure_request_create(
     return erasure
 
 
-def erasure_retention_problem(*, patient: Patient, today) -> str | None:
+def erasure_retention_problem(*, patient: Patient, today: date) -> str | None:
     """Why the record must still be kept, or None when erasure may go ahead."""
     ends_on = patient.retention_ends_on()
     if ends_on is None:
@@ -257,7 +265,11 @@ BLANKED_FIELDS = [
 
 
 def erasure_request_execute(
-    *, erasure_request: ErasureRequest, by, request=None, today=None
+    *,
+    erasure_request: ErasureRequest,
+    by: User,
+    request: HttpRequest | None = None,
+    today: date | None = None,
 ) -> ErasureRequest:
     """Check retention, then pseudonymise the patient: personal fields blanked,
     the portal account closed, history rows with personal data removed and each
@@ -279,7 +291,9 @@ def erasure_request_execute(
 
 
 @transaction.atomic
-def _erase(*, erasure_request: ErasureRequest, by, request, today) -> ErasureRequest:
+def _erase(
+    *, erasure_request: ErasureRequest, by: User, request: HttpRequest | None, today: date
+) -> ErasureRequest:
     erasure = ErasureRequest.objects.select_for_update().get(pk=erasure_request.pk)
     patient = (
         Patient.objects.select_for_update().select_related("clinic").get(pk=erasure.patient_id)
@@ -302,7 +316,7 @@ def _erase(*, erasure_request: ErasureRequest, by, request, today) -> ErasureReq
     patient.status = Status.ARCHIVED
     patient.user = None
     patient.erased_at = timezone.now()
-    patient._change_reason = "Erased on request"
+    set_change_reason(patient, "Erased on request")
     patient.save()
     # Earlier versions hold the personal data; only the erased one is kept.
     patient.history.exclude(history_id=patient.history.latest().history_id).delete()

@@ -46,7 +46,7 @@ def record_changes(*, patient, viewer, limit: int) -> list[TimelineEntry]:
         patient.history.select_related("history_user").order_by("-history_date")[: limit + 1]
     )
     hidden = set() if viewer is None or viewer.sees_clinical_content else set(CLINICAL_FIELDS)
-    entries = []
+    entries: list[TimelineEntry] = []
     # zip(strict=True) below needs at least one row: records loaded in bulk
     # (or before history was kept) have none.
     if not records:

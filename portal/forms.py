@@ -142,9 +142,9 @@ class SessionLogForm(StyledForm):
 
     def __init__(self, *args, sessions: int = 1, prefix_id: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [
-            (str(n), f"Session {n} of {sessions}") for n in range(1, sessions + 1)
-        ]
+        session = self.fields["session"]
+        assert isinstance(session, forms.ChoiceField)  # declared above
+        session.choices = [(str(n), f"Session {n} of {sessions}") for n in range(1, sessions + 1)]
         if sessions == 1:
             self.fields["session"].widget = forms.HiddenInput()
         # Unique ids per card: several cards share one page.
@@ -238,7 +238,8 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
     page: a known channel address, quiet hours that leave a reminder, no pause
     in the past), with two time pickers instead of a typed list of times."""
 
-    local_times = None  # built from the time pickers in clean()
+    # Removes the inherited field (Django's idiom), which django-stubs cannot type.
+    local_times = None  # type: ignore[assignment]  # built from the time pickers in clean()
     time_1 = forms.TimeField(
         label="First reminder time", widget=forms.TimeInput(attrs={"type": "time"})
     )

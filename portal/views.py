@@ -42,7 +42,9 @@ from tracking.models import SkipReason
 
 
 class PortalLoginView(auth_views.LoginView):
-    form_class = PortalLoginForm
+    # LoginView only calls the form's get_user(), which PortalLoginForm provides
+    # (email instead of username): not an AuthenticationForm, as the stubs expect.
+    form_class = PortalLoginForm  # type: ignore[assignment]
     template_name = "portal/login.html"
     redirect_authenticated_user = False
 

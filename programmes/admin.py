@@ -86,10 +86,13 @@ class InterventionInline(ReadOnlyInline):
     model = PlanIntervention
 
 
+_VERSION_FIELDS = ("number", "valid_from", "valid_until", "change_note", "created_at")
+
+
 class VersionInline(ReadOnlyInline):
     model = ProgrammeVersion
-    fields = ["number", "valid_from", "valid_until", "change_note", "created_at"]
-    readonly_fields = fields
+    fields = _VERSION_FIELDS
+    readonly_fields = _VERSION_FIELDS
 
 
 @admin.register(TreatmentPlan)

@@ -6,34 +6,36 @@ is a day in the patient's own time zone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery
 
+from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 
 __all__ = [
     "active_plan",
     "exercises_due",
     "group_by_phase",
-    "sessions_due",
-    "sessions_prescribed",
     "version_on",
 ]
 
 
-def _active_plans(patient):
+def _active_plans(patient: Patient) -> QuerySet[TreatmentPlan]:
     return TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).order_by(
         "-activated_at"
     )
 
 
-def active_plan(patient) -> TreatmentPlan | None:
+def active_plan(patient: Patient) -> TreatmentPlan | None:
     """The patient's active plan (the most recently activated if, unusually, several)."""
     return _active_plans(patient).first()
 
 
-def version_on(patient, day: date, *, prescriptions=None) -> ProgrammeVersion | None:
+def version_on(
+    patient: Patient, day: date, *, prescriptions: QuerySet[Prescription] | None = None
+) -> ProgrammeVersion | None:
     """The version of the patient's active plan in force on ``day`` (session
     logs point at this row), with its prescriptions prefetched: two queries.
     ``prescriptions`` is the queryset to prefetch; by default with their
@@ -50,19 +52,13 @@ def version_on(patient, day: date, *, prescriptions=None) -> ProgrammeVersion | 
     )
 
 
-def exercises_due(patient, day: date) -> list[Prescription]:
+def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     """The prescriptions due on ``day``, in programme order (empty on rest days)."""
     version = version_on(patient, day)
     return version.due_on(day) if version else []
 
 
-def sessions_due(patient, day: date) -> int:
-    """Sessions (sittings) due on ``day``: how many reminders a day can need."""
-    version = version_on(patient, day)
-    return version.sessions_on(day) if version else 0
-
-
-def group_by_phase(prescriptions) -> list[dict]:
+def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
     """Prescriptions (in programme order) as phases: ``{"number", "name",
     "rows"}``, for the plan page, the handout and the portal."""
     phases: list[dict] = []
@@ -71,15 +67,3 @@ def group_by_phase(prescriptions) -> list[dict]:
             phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
         phases[-1]["rows"].append(p)
     return phases
-
-
-def sessions_prescribed(patient, start: date, end: date) -> int:
-    """The adherence denominator over [start, end] (inclusive) across every
-    activated plan of the patient and every version in force on each day."""
-    plans = TreatmentPlan.objects.filter(patient=patient).exclude(status=PlanStatus.DRAFT)
-    versions = (
-        ProgrammeVersion.objects.filter(plan__in=plans)
-        .published()
-        .prefetch_related("prescriptions")
-    )
-    return sum(v.sessions_prescribed(start, end) for v in versions)

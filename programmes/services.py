@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
@@ -12,8 +13,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import api as assessments_api
+from assessments.models import Assessment
 from clinic.audit import audit_record
 from clinic.models import AuditAction
+from exercises.models import Exercise
+from patients.models import Patient
 from programmes.models import (
     OutcomeSchedule,
     PlanGoal,
@@ -53,7 +57,9 @@ class RedFlagGateError(PlanError):
     pass
 
 
-def _audit(action: AuditAction, *, plan: TreatmentPlan, by, request: HttpRequest | None) -> None:
+def _audit(
+    action: AuditAction, *, plan: TreatmentPlan, by: User, request: HttpRequest | None
+) -> None:
     audit_record(
         action=action,
         request=request,
@@ -67,7 +73,7 @@ def _audit(action: AuditAction, *, plan: TreatmentPlan, by, request: HttpRequest
 
 
 def _instantiate_template(
-    *, template: ProgrammeTemplate, version: ProgrammeVersion, start_on: date, by
+    *, template: ProgrammeTemplate, version: ProgrammeVersion, start_on: date, by: User
 ) -> list[Prescription]:
     """Prescriptions from the template's phases, dated from ``start_on``: a phase
     starting in week w runs from day 7(w-1) for its number of weeks."""
@@ -105,11 +111,11 @@ def _instantiate_template(
 @transaction.atomic
 def plan_create(
     *,
-    patient,
-    by,
+    patient: Patient,
+    by: User,
     start_on: date,
     template: ProgrammeTemplate | None = None,
-    assessment=None,
+    assessment: Assessment | None = None,
     title: str = "",
     working_diagnosis: str = "",
     review_on: date | None = None,
@@ -150,7 +156,9 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: TreatmentPlan, by, request: HttpRequest | None = None) -> TreatmentPlan:
+def plan_update(
+    *, plan: TreatmentPlan, by: User, request: HttpRequest | None = None
+) -> TreatmentPlan:
     """Save the plan's details (diagnosis, review date, links) from a bound form."""
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
@@ -169,16 +177,26 @@ def _lock(plan: TreatmentPlan) -> TreatmentPlan:
     return locked
 
 
-def _editable_version(*, plan: TreatmentPlan, by, note: str) -> ProgrammeVersion:
+def _current_version(plan: TreatmentPlan) -> ProgrammeVersion:
+    """The plan's latest version; every plan is created with version 1."""
+    version = plan.current_version()
+    if version is None:
+        raise PlanError("This plan has no programme version.")
+    return version
+
+
+def _editable_version(*, plan: TreatmentPlan, by: User, note: str) -> ProgrammeVersion:
     """The version an edit goes into: version 1 in place while the plan is a
     draft; for an active plan, a copy that is in force from today (the old one
     ends today and is left untouched)."""
     locked = _lock(plan)
     if locked.status == PlanStatus.DRAFT:
-        return locked.versions.order_by("-number").first()
+        return _current_version(locked)
     if locked.status != PlanStatus.ACTIVE:
         raise PlanError("A completed or discontinued plan cannot be changed.")
-    current = locked.versions.order_by("-number").first()
+    current = _current_version(locked)
+    # An active plan's versions are published: valid_from is set.
+    assert current.valid_from is not None
     today = locked.patient.local_today()
     starts = max(today, current.valid_from)
     current.valid_until = starts
@@ -217,7 +235,12 @@ def _check_current(plan: TreatmentPlan, prescription: Prescription) -> None:
 
 @transaction.atomic
 def prescription_add(
-    *, plan: TreatmentPlan, exercise, by, dose: dict, request: HttpRequest | None = None
+    *,
+    plan: TreatmentPlan,
+    exercise: Exercise,
+    by: User,
+    dose: dict,
+    request: HttpRequest | None = None,
 ) -> Prescription:
     version = _editable_version(plan=plan, by=by, note=f"Added {exercise.name}")
     last = version.prescriptions.aggregate(n=Max("order"))["n"]
@@ -241,7 +264,7 @@ def prescription_change(
     *,
     plan: TreatmentPlan,
     prescription: Prescription,
-    by,
+    by: User,
     changes: dict,
     request: HttpRequest | None = None,
 ) -> Prescription:
@@ -259,7 +282,7 @@ def prescription_change(
 
 @transaction.atomic
 def prescription_remove(
-    *, plan: TreatmentPlan, prescription: Prescription, by, request: HttpRequest | None = None
+    *, plan: TreatmentPlan, prescription: Prescription, by: User, request: HttpRequest | None = None
 ) -> ProgrammeVersion:
     _check_current(plan, prescription)
     version = _editable_version(plan=plan, by=by, note=f"Removed {prescription.exercise.name}")
@@ -273,7 +296,7 @@ def prescription_move(
     *,
     plan: TreatmentPlan,
     prescription: Prescription,
-    by,
+    by: User,
     direction: str,
     request: HttpRequest | None = None,
 ) -> ProgrammeVersion:
@@ -299,7 +322,7 @@ def prescription_move(
 
 @transaction.atomic
 def plan_activate(
-    *, plan: TreatmentPlan, by, request: HttpRequest | None = None
+    *, plan: TreatmentPlan, by: User, request: HttpRequest | None = None
 ) -> ProgrammeVersion:
     """Publish version 1 from the later of the start date and today.
 
@@ -313,7 +336,7 @@ def plan_activate(
             "This patient has a red flag without a recorded action. Record the action "
             "(or an override with a reason) before activating the plan."
         )
-    version = locked.versions.order_by("-number").first()
+    version = _current_version(locked)
     if not version.prescriptions.exists():
         raise PlanError("Add at least one exercise before activating the plan.")
     version.valid_from = max(locked.start_on, locked.patient.local_today())
@@ -327,7 +350,7 @@ def plan_activate(
 
 @transaction.atomic
 def plan_close(
-    *, plan: TreatmentPlan, by, status: str, request: HttpRequest | None = None
+    *, plan: TreatmentPlan, by: User, status: str, request: HttpRequest | None = None
 ) -> TreatmentPlan:
     """Complete or discontinue a plan: the programme stops from today."""
     if status not in (PlanStatus.COMPLETED, PlanStatus.DISCONTINUED):
@@ -351,7 +374,9 @@ def plan_close(
 
 
 @transaction.atomic
-def goal_add(*, plan: TreatmentPlan, goal: PlanGoal, by, request=None) -> PlanGoal:
+def goal_add(
+    *, plan: TreatmentPlan, goal: PlanGoal, by: User, request: HttpRequest | None = None
+) -> PlanGoal:
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
     goal.plan = plan
@@ -361,7 +386,9 @@ def goal_add(*, plan: TreatmentPlan, goal: PlanGoal, by, request=None) -> PlanGo
 
 
 @transaction.atomic
-def goal_remove(*, plan: TreatmentPlan, goal: PlanGoal, by, request=None) -> None:
+def goal_remove(
+    *, plan: TreatmentPlan, goal: PlanGoal, by: User, request: HttpRequest | None = None
+) -> None:
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
     goal.delete()
@@ -370,7 +397,11 @@ def goal_remove(*, plan: TreatmentPlan, goal: PlanGoal, by, request=None) -> Non
 
 @transaction.atomic
 def intervention_add(
-    *, plan: TreatmentPlan, intervention: PlanIntervention, by, request=None
+    *,
+    plan: TreatmentPlan,
+    intervention: PlanIntervention,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> PlanIntervention:
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
@@ -382,7 +413,11 @@ def intervention_add(
 
 @transaction.atomic
 def intervention_remove(
-    *, plan: TreatmentPlan, intervention: PlanIntervention, by, request=None
+    *,
+    plan: TreatmentPlan,
+    intervention: PlanIntervention,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> None:
     if not plan.is_editable:
         raise PlanError("A completed or discontinued plan cannot be changed.")
@@ -391,4 +426,6 @@ def intervention_remove(
 
 
 def plan_viewed(*, plan: TreatmentPlan, request: HttpRequest) -> None:
+    # Plan pages are for signed-in staff only (the views require a login).
+    assert isinstance(request.user, User)
     _audit(AuditAction.PLAN_VIEW, plan=plan, by=request.user, request=request)

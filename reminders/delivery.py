@@ -30,6 +30,7 @@ wakes a worker. States::
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
 from dataclasses import dataclass
@@ -135,7 +136,7 @@ def reminders_dispatch(*, now: datetime | None = None, limit: int | None = None)
         with transaction.atomic():
             ids = _claim(moment, batch)
             if ids:
-                transaction.on_commit(lambda ids=ids: _enqueue(ids))
+                transaction.on_commit(functools.partial(_enqueue, ids))
         total += len(ids)
         if len(ids) < batch:
             return total

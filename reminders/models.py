@@ -95,14 +95,6 @@ class OccurrenceState(models.TextChoices):
     UNKNOWN = "unknown", "Unknown (crash after hand-off)"
 
 
-TERMINAL_OCCURRENCE_STATES = [
-    OccurrenceState.SENT,
-    OccurrenceState.FAILED,
-    OccurrenceState.SKIPPED,
-    OccurrenceState.UNKNOWN,
-]
-
-
 class ReminderOccurrenceQuerySet(models.QuerySet):
     def due(self, now) -> ReminderOccurrenceQuerySet:
         """Rows a dispatcher may claim now (served by the partial index)."""

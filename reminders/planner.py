@@ -5,6 +5,7 @@ row once). Delivery is in ``reminders.delivery``."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -21,7 +22,7 @@ PLAN_HORIZON = timedelta(hours=48)
 PLAN_CHUNK = 1000
 
 
-def _active_plans_by_patient(patient_ids: Iterable) -> dict:
+def _active_plans_by_patient(patient_ids: Iterable) -> dict[uuid.UUID, TreatmentPlan]:
     """The active plan of each patient (most recently activated), its published
     versions and their prescriptions prefetched: three queries per chunk."""
     plans = (
@@ -47,7 +48,7 @@ def _active_plans_by_patient(patient_ids: Iterable) -> dict:
             )
         )
     )
-    by_patient = {}
+    by_patient: dict[uuid.UUID, TreatmentPlan] = {}
     for plan in plans:
         by_patient.setdefault(plan.patient_id, plan)
     return by_patient

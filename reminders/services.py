@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -12,7 +13,7 @@ from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPrefer
 from reminders.planner import reminders_plan_patient
 
 
-def reminder_preference_for(patient) -> ReminderPreference:
+def reminder_preference_for(patient: Patient) -> ReminderPreference:
     """The patient's preferences, unsaved defaults when there are none yet."""
     try:
         return ReminderPreference.objects.get(patient=patient)
@@ -21,7 +22,7 @@ def reminder_preference_for(patient) -> ReminderPreference:
 
 
 def reminder_preference_update(
-    *, patient: Patient, data: dict, by, request: HttpRequest | None = None
+    *, patient: Patient, data: dict, by: User, request: HttpRequest | None = None
 ) -> ReminderPreference:
     """Save a patient's reminder preferences (staff page or portal) with history
     and an audit event, then plan their next 48 hours at once (database only,

@@ -65,7 +65,6 @@ __all__ = [
     "adherence_snapshot_week",
     "adherence_week",
     "exercise_adherence",
-    "missed_reasons",
     "week_start_of",
 ]
 
@@ -244,7 +243,8 @@ def adherence_week(patient: Patient, week_start: date) -> Adherence:
 def adherence_programme(patient: Patient, *, today: date | None = None) -> Adherence:
     """From the first day of the patient's first activated programme to today."""
     today = today or patient.local_today()
-    firsts = [v.valid_from for v in _versions(patient)]
+    # _versions() returns published versions only: valid_from is always set.
+    firsts = [v.valid_from for v in _versions(patient) if v.valid_from is not None]
     start = min(firsts) if firsts else today
     return adherence_range(patient, min(start, today), today)
 
@@ -259,6 +259,7 @@ def exercise_adherence(patient: Patient, start: date, end: date) -> list[Exercis
     )
     rows: dict[str, list] = {}
     for version in versions:
+        assert version.valid_from is not None  # published versions only (_versions)
         first = max(start, version.valid_from)
         last = end if version.valid_until is None else min(end, version.valid_until - timedelta(1))
         for p in version.prescriptions.all():
@@ -271,10 +272,6 @@ def exercise_adherence(patient: Patient, start: date, end: date) -> list[Exercis
         for k, v in rows.items()
         if v[1] or v[2]
     ]
-
-
-def missed_reasons(patient: Patient, start: date, end: date) -> dict[str, int]:
-    return _reasons(_logs(patient, start, end))
 
 
 def adherence_snapshot_week(*, patient: Patient, week_start: date) -> AdherenceSnapshot:

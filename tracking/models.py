@@ -44,10 +44,9 @@ class Effort(models.IntegerChoices):
 
 
 class SessionLogQuerySet(models.QuerySet):
-    def for_patient(self, patient) -> SessionLogQuerySet:
-        return self.filter(patient=patient)
-
-    def completed(self) -> SessionLogQuerySet:
+    def attempted(self) -> SessionLogQuerySet:
+        """Logs done or partly done (walking minutes count both; adherence
+        counts a session completed only when done, ``tracking.adherence``)."""
         return self.filter(outcome__in=[SessionOutcome.DONE, SessionOutcome.PARTIAL])
 
 

@@ -225,7 +225,7 @@ def walking_progress(patient, today: date) -> dict:
             performed_on__gte=since,
             prescription__exercise__category=Category.AEROBIC,
         )
-        .completed()
+        .attempted()
         .annotate(week=TruncWeek("performed_on"))
         .values("week")
         .annotate(minutes=Sum(Coalesce("duration_min_done", F("prescription__duration_min"))))

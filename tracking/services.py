@@ -8,8 +8,10 @@ Typed keyword-only services (``<entity>_<action>``); pages read through
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -53,7 +55,7 @@ class TodayCard:
         return len(self.logs) >= self.prescription.sessions_per_day
 
 
-def today_cards(patient, day: date) -> list[TodayCard]:
+def today_cards(patient: Patient, day: date) -> list[TodayCard]:
     """The exercises due on ``day`` with the logs already made that day.
     Queries: active plan, version in force, version + prescriptions with
     exercises (prefetch), that day's logs: constant in the number of exercises."""
@@ -68,7 +70,7 @@ def today_cards(patient, day: date) -> list[TodayCard]:
     return list(cards.values())
 
 
-def today_card(patient, day: date, prescription_id) -> TodayCard | None:
+def today_card(patient: Patient, day: date, prescription_id: uuid.UUID) -> TodayCard | None:
     """One card of today's list, or None when that prescription is not the
     patient's or not due that day (the view answers 404)."""
     for card in today_cards(patient, day):
@@ -80,7 +82,7 @@ def today_card(patient, day: date, prescription_id) -> TodayCard | None:
 @transaction.atomic
 def session_log_save(
     *,
-    patient,
+    patient: Patient,
     prescription: Prescription,
     performed_on: date,
     session_number: int,
@@ -108,7 +110,7 @@ def session_log_save(
         raise ActivityError("Tell us why you skipped it.")
     if outcome == SessionOutcome.PARTIAL and not (sets_done or reps_done or duration_min_done):
         raise ActivityError("Tell us how much you did: sets and reps, or minutes.")
-    values = {
+    values: dict[str, Any] = {
         "patient": patient,
         "version": prescription.version,
         "outcome": outcome,
@@ -119,7 +121,7 @@ def session_log_save(
         "pain_during": pain_during,
         "difficulty": difficulty if outcome != SessionOutcome.SKIPPED else None,
     }
-    key = {
+    key: dict[str, Any] = {
         "prescription": prescription,
         "performed_on": performed_on,
         "session_number": session_number,
@@ -172,5 +174,5 @@ def check_in_submit(*, patient: Patient, pain_now: int, answers: dict[str, bool]
     return check_in
 
 
-def last_check_in(patient) -> CheckIn | None:
+def last_check_in(patient: Patient) -> CheckIn | None:
     return CheckIn.objects.for_patient(patient).order_by("-created_at").first()

@@ -627,7 +627,9 @@ def _wiq(inst: Instrument, clean: dict[str, Any], result: ScoreResult) -> None:
     if any(v is None for v in result.subscores.values()):
         result.warnings.append("A subscale has unanswered items: no overall score.")
         return
-    result.total = sum(result.subscores.values()) / 3  # overall = mean of subscales [M]
+    result.total = (
+        sum(v for v in result.subscores.values() if v is not None) / 3
+    )  # overall = mean of subscales [M]
     result.complete = True
     result.band = inst.band_for(result.total)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ class LoadContext:
     records_per_active: float = 5.0  # all records / active ones (500,000 for 100,000)
     log_days: int = 90
     today: date = field(default_factory=timezone.localdate)
-    cursor: object = None
+    cursor: CursorWrapper | None = None  # set by generate() for the run
 
     def __post_init__(self):
         if self.clinics <= 0:
@@ -58,7 +59,7 @@ class LoadContext:
     def pick(self, tag: str, *parts, n: int | None = None) -> str:
         """A SQL expression: an integer in [0, n); ``n`` is the last argument."""
         if n is None:
-            *parts, n = parts
+            parts, n = parts[:-1], parts[-1]
         return f"floor({self.rnd(tag, *parts)} * {int(n)})::int"
 
     def uuid(self, tag: str, *parts: str) -> str:
@@ -66,6 +67,7 @@ class LoadContext:
         return f"md5('uuid:' || {self._key(tag, parts)})::uuid"
 
     def execute(self, sql: str, params=None) -> int:
+        assert self.cursor is not None, "LoadContext.cursor is set before any step runs"
         self.cursor.execute(sql, params or None)
         return max(self.cursor.rowcount, 0)
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.db import connection
 
-from devtools.loaddata import tables as t
+from devtools.loaddata import activity as a
+from devtools.loaddata import people as p
 from devtools.loaddata.base import (
     LoadContext,
     StepReport,
@@ -23,25 +24,25 @@ Step = Callable[[LoadContext], int]
 def steps() -> list[tuple[str, Step]]:
     # The ordered list of tables: (label, step). Add a table with one line here.
     return [
-        ("clinics", t.clinics),
-        ("staff users", t.staff_users),
-        ("staff members", t.staff_members),
-        ("staff clinic links", t.staff_clinic_links),
-        ("patients", t.patients),
-        ("patient history", t.patient_history),
-        ("record numbers issued", t.clinic_record_counters),
-        ("portal users", t.portal_users),
-        ("assessments", t.assessments),
-        ("outcome responses", t.outcome_responses),
-        ("treatment plans", t.treatment_plans),
-        ("programme versions", t.programme_versions),
-        ("prescriptions", t.prescriptions),
-        ("session logs", t.session_logs),
-        ("adherence snapshots", t.adherence_snapshots),
-        ("reminder preferences", t.reminder_preferences),
-        ("reminder occurrences", t.reminder_occurrences),
-        ("alerts", t.alerts),
-        ("audit events", t.audit_events),
+        ("clinics", p.clinics),
+        ("staff users", p.staff_users),
+        ("staff members", p.staff_members),
+        ("staff clinic links", p.staff_clinic_links),
+        ("patients", p.patients),
+        ("patient history", p.patient_history),
+        ("record numbers issued", p.clinic_record_counters),
+        ("portal users", p.portal_users),
+        ("assessments", p.assessments),
+        ("outcome responses", p.outcome_responses),
+        ("treatment plans", a.treatment_plans),
+        ("programme versions", a.programme_versions),
+        ("prescriptions", a.prescriptions),
+        ("session logs", a.session_logs),
+        ("adherence snapshots", a.adherence_snapshots),
+        ("reminder preferences", a.reminder_preferences),
+        ("reminder occurrences", a.reminder_occurrences),
+        ("alerts", a.alerts),
+        ("audit events", a.audit_events),
     ]
 
 

@@ -27,6 +27,7 @@ from patients.models import Patient
 from programmes import api
 from programmes.models import TreatmentPlan
 from reminders.models import ReminderOccurrence
+from tracking.adherence import adherence_range
 
 pytestmark = pytest.mark.django_db
 
@@ -127,13 +128,13 @@ def test_the_key_pages_read_big_tables_through_indexes(chain, client):
             for table in seq_scans(explain(sql)):
                 failures.append(f"{url} {params}: Seq Scan on {table}\n    {sql[:300]}")
 
-    # The portal's Today and Progress read through programmes.api.
+    # The portal's Today and Progress read through programmes.api and the
+    # adherence rule.
     today = patient.local_today()
     with CaptureQueriesContext(connection) as ctx:
         api.active_plan(patient)
         api.exercises_due(patient, today)
-        api.sessions_due(patient, today)
-        api.sessions_prescribed(patient, today - timedelta(days=28), today)
+        adherence_range(patient, today - timedelta(days=28), today)
     for sql in selects(ctx):
         for table in seq_scans(explain(sql)):
             failures.append(f"programmes.api: Seq Scan on {table}\n    {sql[:300]}")

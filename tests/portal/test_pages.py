@@ -97,7 +97,9 @@ def test_emergency_wins_over_same_day_and_a_second_report_keeps_one_open_alert(p
     assert "Go to A&amp;E or call 999 now" in body
     portal.post(reverse("portal:check-in"), data)
     assert CheckIn.objects.count() == 2
-    assert Alert.objects.count() == 1
+    # One red-flag alert (and, for pain 7/10, one pain alert): none twice.
+    assert Alert.objects.filter(kind=AlertKind.RED_FLAG_REPORTED).count() == 1
+    assert Alert.objects.filter(kind=AlertKind.PAIN_HIGH).count() == 1
 
 
 def test_an_incomplete_check_in_gets_clear_messages_and_stores_nothing(portal):
@@ -316,7 +318,7 @@ def test_my_data_downloads_everything_as_json_and_is_audited(
     data = json.loads(response.content)
     assert data["patient_id"] == str(patient_record.pk)
     titles = [s["title"] for s in data["sections"]]
-    assert "Treatment plans and home exercise" in titles and "Check-ins and calendar" in titles
+    assert "Home exercise and check-ins" in titles
     text = json.dumps(data)
     assert "forgot" in text and "Quigley" in text and "red-flag self-screen answers" in text
     assert AuditEvent.objects.filter(

@@ -18,17 +18,20 @@ pytestmark = pytest.mark.django_db
 
 
 def _log(plan, day, *, session=1, outcome="done", **kw):
-    p = plan.current_version().prescriptions.order_by("order", "id").first()
-    return SessionLog(
-        patient=plan.patient,
-        version=p.version,
-        prescription=p,
-        performed_on=day,
-        session_number=session,
-        outcome=outcome,
-        skip_reason="forgot" if outcome == "skipped" else "",
-        **kw,
-    )
+    """Every exercise of one session (a session counts when all are done)."""
+    return [
+        SessionLog(
+            patient=plan.patient,
+            version=p.version,
+            prescription=p,
+            performed_on=day,
+            session_number=session,
+            outcome=outcome,
+            skip_reason="forgot" if outcome == "skipped" else "",
+            **kw,
+        )
+        for p in plan.current_version().prescriptions.order_by("order", "id")
+    ]
 
 
 def test_progress_with_nothing_yet_says_so_in_words(portal):
@@ -42,11 +45,11 @@ def test_the_calendar_marks_done_partial_and_missed_days_with_words(portal, acti
     # Alfredson: two sessions a day. Yesterday and before are before the plan,
     # so only today counts; log both sessions today.
     SessionLog.objects.bulk_create(
-        [_log(active_plan, today, session=1), _log(active_plan, today, session=2)]
+        [*_log(active_plan, today, session=1), *_log(active_plan, today, session=2)]
     )
     body = portal.get(reverse("portal:progress")).content.decode()
     assert f"{today.day} {today:%B %Y}: all sessions done" in body
-    assert "you did 2 of 2 exercise sessions (100%)" in body
+    assert "you completed 2 of 2 exercise sessions (100%)" in body
     assert 'class="cal cal-done"' in body
 
 
@@ -56,12 +59,17 @@ def test_missed_days_count_against_the_aim(client, patient, patient_record, clin
     with time_machine.travel(start.isoformat() + " 12:00", tick=False):
         services.plan_activate(plan=plan, by=clinician)
     SessionLog.objects.bulk_create(
-        [_log(plan, start + timedelta(days=d), session=s) for d in range(5) for s in (1, 2)]
+        [
+            log
+            for d in range(5)
+            for s in (1, 2)
+            for log in _log(plan, start + timedelta(days=d), session=s)
+        ]
     )
     client.force_login(patient)
     body = client.get(reverse("portal:progress")).content.decode()
     # 10 past days x 2 sessions prescribed; 10 sessions done.
-    assert "you did 10 of 20 exercise sessions (50%); the aim is 80% or more." in body
+    assert "you completed 10 of 20 exercise sessions (50%); the aim is 80% or more." in body
     assert body.count('class="cal cal-missed"') == 5
 
 

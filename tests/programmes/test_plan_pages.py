@@ -476,10 +476,10 @@ def test_the_api_answers_what_is_due_on_a_local_day(clinician, patient_record):
         "cool-down-walk",
     ]
     assert api.exercises_due(patient_record, tuesday) == []
-    assert api.sessions_due(patient_record, monday) == 1
+    assert api.version_on(patient_record, monday).sessions_on(monday) == 1
     assert api.version_on(patient_record, monday).number == 1
     assert api.active_plan(patient_record) == plan
-    assert api.sessions_prescribed(patient_record, START, date(2026, 5, 24)) == 36
+    assert plan.sessions_prescribed(START, date(2026, 5, 24)) == 36
 
 
 def test_clinic_admins_see_but_cannot_change_shipped_template_phases(client, clinic_admin):
