@@ -29,6 +29,7 @@ from fhir_r4.bundles import (
     page_params,
     searchset_bundle,
 )
+from fhir_r4.models import ApiToken
 from fhir_r4.record import load_record, patient_queryset
 from fhir_r4.services import TokenError, api_request_audit, api_token_authenticate
 from patients.models import Patient
@@ -65,11 +66,11 @@ class FhirApiView(View):
     of the OperationOutcome 405."""
 
     public = False
+    token: ApiToken  # set by dispatch on every view that is not public
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return error_response(405, "This FHIR API is read-only: use GET.")
-        self.token = None
         if not self.public:
             try:
                 self.token = api_token_authenticate(header=request.headers.get("Authorization", ""))
@@ -191,7 +192,7 @@ class NotFoundView(FhirApiView):
 def capability_statement() -> CapabilityStatement:
     types = []
     for name in SEARCH_TYPES:
-        entry = {"type": name, "interaction": [{"code": "search-type"}]}
+        entry: dict[str, Any] = {"type": name, "interaction": [{"code": "search-type"}]}
         if name == "Patient":
             entry["interaction"].insert(0, {"code": "read"})
             entry["searchParam"] = [

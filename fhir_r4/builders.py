@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from fhir.resources.careplan import CarePlan
 from fhir.resources.condition import Condition
@@ -48,7 +49,7 @@ STAFF_NAMESPACE = uuid.UUID("6f1c1c2e-8d0b-4f4e-9a47-3c2f7d1f5a10")
 
 
 def ref(resource_type: str, resource_id, display: str = "") -> dict:
-    reference = {"reference": f"{resource_type}/{resource_id}"}
+    reference: dict[str, Any] = {"reference": f"{resource_type}/{resource_id}"}
     if display:
         reference["display"] = display
     return reference
@@ -72,7 +73,7 @@ def instant(value: datetime) -> str:
 
 
 def _local_coding(system_name: str, code: str, display: str = "") -> dict:
-    coding = {"system": codes.local_system(system_name), "code": code}
+    coding: dict[str, Any] = {"system": codes.local_system(system_name), "code": code}
     if display:
         coding["display"] = display
     return coding
@@ -89,7 +90,12 @@ def organization_resource(clinic) -> Organization:
         telecom.append({"system": "email", "value": clinic.email, "use": "work"})
     if clinic.website:
         telecom.append({"system": "url", "value": clinic.website})
-    data = {"id": str(clinic.pk), "active": True, "name": clinic.name, "telecom": telecom or None}
+    data: dict[str, Any] = {
+        "id": str(clinic.pk),
+        "active": True,
+        "name": clinic.name,
+        "telecom": telecom or None,
+    }
     if clinic.address:
         data["address"] = [{"text": clinic.address}]
     return Organization(**data)
@@ -97,7 +103,7 @@ def organization_resource(clinic) -> Organization:
 
 def practitioner_resource(member) -> Practitioner:
     user = member.user
-    data = {
+    data: dict[str, Any] = {
         "id": staff_id(member),
         "active": user.is_active,
         "name": [
@@ -136,14 +142,14 @@ def patient_resource(patient) -> FhirPatient:
     if patient.email:
         telecom.append({"system": "email", "value": patient.email, "use": "home"})
     lines = [line for line in (patient.address_line1, patient.address_line2) if line]
-    address = {
+    address: dict[str, Any] = {
         "use": "home",
         "line": lines or None,
         "city": patient.city or None,
         "postalCode": patient.postcode or None,
         "country": patient.country or None,
     }
-    data = {
+    data: dict[str, Any] = {
         "id": str(patient.pk),
         "identifier": [
             {
@@ -185,7 +191,7 @@ def patient_resource(patient) -> FhirPatient:
         practitioners.append({"display": f"GP: {gp}"})
     data["generalPractitioner"] = practitioners or None
     if patient.emergency_contact_name:
-        contact = {
+        contact: dict[str, Any] = {
             "relationship": [
                 {"text": patient.emergency_contact_relationship or "Emergency contact"}
             ],
@@ -203,7 +209,7 @@ def referral_resource(patient) -> ServiceRequest | None:
     """The referral that brought the patient: source and reason (clinical)."""
     if not patient.referral_reason and patient.referral_source == ReferralSource.SELF:
         return None
-    data = {
+    data: dict[str, Any] = {
         "id": str(patient.pk),
         "status": "completed",
         "intent": "order",
@@ -230,11 +236,11 @@ def condition_resource(plan) -> Condition | None:
     text = plan.working_diagnosis or (DiagnosisChoice(choice).label if choice else "")
     if not text:
         return None
-    code = {"text": text}
+    code: dict[str, Any] = {"text": text}
     if choice:
         code["coding"] = [_local_coding("working-diagnosis", choice, DiagnosisChoice(choice).label)]
     open_plan = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE)
-    data = {
+    data: dict[str, Any] = {
         "id": str(plan.pk),
         "clinicalStatus": {
             "coding": [
@@ -275,7 +281,7 @@ def flag_resource(event) -> Flag:
         if resolution.note:
             done = f"{done}: {resolution.note}"
         extensions.append({"url": codes.extension_url("red-flag-resolution"), "valueString": done})
-    period = {"start": instant(event.fired_at)}
+    period: dict[str, Any] = {"start": instant(event.fired_at)}
     if resolution is not None:
         period["end"] = instant(resolution.at)
     return Flag(
@@ -295,10 +301,10 @@ def flag_resource(event) -> Flag:
 
 
 def goal_resource(goal, plan) -> Goal:
-    measure = {"text": goal.measure}
+    measure: dict[str, Any] = {"text": goal.measure}
     if goal.instrument_code:
         measure = _instrument_concept(goal.instrument_code.lower(), fallback=goal.measure)
-    data = {
+    data: dict[str, Any] = {
         "id": str(goal.pk),
         "lifecycleStatus": "completed" if goal.achieved_on else "active",
         "category": [{"text": goal.get_term_display()}],
@@ -365,7 +371,7 @@ def dosage_extension(p: Prescription) -> dict:
 
 def timing(p: Prescription) -> dict:
     """Times a day, days of the week and the period the exercise runs for."""
-    repeat = {
+    repeat: dict[str, Any] = {
         "frequency": p.sessions_per_day,
         "period": 1,
         "periodUnit": "d",
@@ -410,7 +416,7 @@ def careplan_resource(plan, version, goals) -> CarePlan:
         description = f"Home exercise programme version {version.number}"
         if version.valid_from:
             description += f", in force from {version.valid_from:%d %B %Y}"
-    data = {
+    data: dict[str, Any] = {
         "id": str(plan.pk),
         "status": CAREPLAN_STATUS[plan.status],
         "intent": "plan",
@@ -449,7 +455,7 @@ def _answer_system(instrument: Instrument) -> str:
 def questionnaire_resource(instrument: Instrument) -> Questionnaire:
     items = []
     for item in instrument.item_defs:
-        entry = {"linkId": item.code, "text": item.label}
+        entry: dict[str, Any] = {"linkId": item.code, "text": item.label}
         if item.kind == "boolean":
             entry["type"] = "boolean"
         elif item.kind == "age":
@@ -468,7 +474,7 @@ def questionnaire_resource(instrument: Instrument) -> Questionnaire:
                 for o in item.options
             ]
         items.append(entry)
-    data = {
+    data: dict[str, Any] = {
         "id": fhir_id(instrument.code),
         "url": questionnaire_url(instrument),
         "version": instrument.version,
@@ -517,7 +523,7 @@ def _answers(instrument: Instrument, item, value, labels: dict) -> list[dict]:
     answers = []
     for v in values:
         code = _option_code(v)
-        coding = {"system": _answer_system(instrument), "code": code}
+        coding: dict[str, Any] = {"system": _answer_system(instrument), "code": code}
         if code in by_value:
             coding["display"] = by_value[code]
         answers.append({"valueCoding": coding})
@@ -567,7 +573,7 @@ def score_observation(response, patient) -> Observation | None:
     """The instrument's total, as frozen when it was scored; none without a total."""
     if response.total is None:
         return None
-    data = {
+    data: dict[str, Any] = {
         "id": str(response.pk),
         "status": "final" if response.complete else "preliminary",
         "category": [
@@ -655,7 +661,7 @@ def adherence_observation(week: WeekAdherence, patient) -> Observation:
             },
         },
     ]
-    data = {
+    data: dict[str, Any] = {
         "id": str(uuid.uuid5(ADHERENCE_NAMESPACE, f"{patient.pk}:{week.week_start}")),
         "status": "final" if week.complete_week else "preliminary",
         "category": [

@@ -50,10 +50,10 @@ class PatientRecord:
     def staff(self) -> list:
         """The staff members the record names (assigned clinician, plan and
         assessment clinicians), once each."""
-        seen = {}
+        seen: dict = {}
         candidates = [self.patient.assigned_clinician]
         candidates += [plan.clinician for plan in self.plans]
-        candidates += [r.assessment.clinician for r in self.responses if r.assessment_id]
+        candidates += [r.assessment.clinician for r in self.responses if r.assessment is not None]
         for member in candidates:
             if member is not None:
                 seen.setdefault(member.pk, member)
