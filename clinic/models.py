@@ -185,6 +185,9 @@ class AuditAction(models.TextChoices):
     PLAN_CHANGE = "plan_change", "Changed treatment plan"
     PLAN_ACTIVATE = "plan_activate", "Activated treatment plan"
     PLAN_VIEW = "plan_view", "Viewed treatment plan"
+    API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
+    API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
+    API_READ = "api_read", "FHIR API request"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:
@@ -193,14 +196,21 @@ def audit_action_choices() -> list[tuple[str, str]]:
     return AuditAction.choices
 
 
+def admin_clinic_ids(user) -> list | None:
+    """Ids of the clinics the user administers (audit log, API tokens); ``None``
+    means every clinic (a superuser)."""
+    if user.is_superuser:
+        return None
+    member = getattr(user, "staff_member", None)
+    if member is None or not member.is_clinic_admin:
+        return []
+    return member.clinic_ids
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_user(self, user) -> "AuditEventQuerySet":
-        if user.is_superuser:
-            return self
-        member = getattr(user, "staff_member", None)
-        if member is None or not member.is_clinic_admin:
-            return self.none()
-        return self.filter(clinic_id__in=member.clinic_ids)
+        ids = admin_clinic_ids(user)
+        return self if ids is None else self.filter(clinic_id__in=ids)
 
     def update(self, **kwargs):
         raise TypeError("Audit events are append-only.")

@@ -48,6 +48,8 @@ class NavEntry:
     order: int = 50
     # Shown only to roles that see clinical content (not reception).
     clinical_only: bool = False
+    # Shown only to clinic admins (e.g. the FHIR API tokens).
+    admin_only: bool = False
 
 
 _nav: list[NavEntry] = []
@@ -63,4 +65,5 @@ def register_nav(entry: NavEntry) -> NavEntry:
 def nav_entries(staff_member) -> list[NavEntry]:
     """The menu entries this staff member may use, in menu order."""
     clinical = staff_member is not None and staff_member.sees_clinical_content
-    return [e for e in _nav if clinical or not e.clinical_only]
+    admin = staff_member is not None and staff_member.is_clinic_admin
+    return [e for e in _nav if (clinical or not e.clinical_only) and (admin or not e.admin_only)]

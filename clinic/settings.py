@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "alerts",
     "tracking",
     "reminders",
+    "fhir_r4",
     "portal",
     "devtools",
 ]

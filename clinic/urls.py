@@ -55,6 +55,8 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("reminders.urls")),
+    path("fhir/R4/", include("fhir_r4.api_urls")),
+    path("fhir/", include("fhir_r4.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("my-data/", views.MyDataView.as_view(), name="my-data"),
     path("my-data/download/", views.MyDataDownloadView.as_view(), name="my-data-download"),
+    path("my-data/record.fhir.json", views.MyDataFhirView.as_view(), name="my-data-fhir"),
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path(
         "logout/",

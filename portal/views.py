@@ -14,6 +14,8 @@ from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
 from exercises.models import WEEKDAY_NAMES
+from fhir_r4.services import fhir_record_export
+from fhir_r4.views import bundle_download
 from patients.services import (
     InvitationError,
     invitation_accept,
@@ -409,6 +411,15 @@ class CalendarFeedView(View):
 class MyDataView(PatientRequiredMixin, View):
     def get(self, request):
         return render(request, "portal/my_data.html", {"patient": self.patient})
+
+
+class MyDataFhirView(PatientRequiredMixin, View):
+    """The same record as a FHIR R4 Bundle, for another clinic or an app
+    (issue 17); audited as an export."""
+
+    def get(self, request):
+        bundle = fhir_record_export(patient=self.patient, request=request)
+        return bundle_download(bundle, filename="my-record.fhir.json")
 
 
 class MyDataDownloadView(PatientRequiredMixin, View):

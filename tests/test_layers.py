@@ -37,6 +37,7 @@ def test_the_contract_fails_when_a_lower_layer_imports_a_higher_one(tmp_path):
         "alerts",
         "tracking",
         "reminders",
+        "fhir_r4",
         "portal",
         "devtools",
     ):
