@@ -22,6 +22,12 @@ class AlertKind(models.TextChoices):
     REMINDER_FAILED = "reminder_failed", "Reminder could not be delivered"
 
 
+def alert_kind_choices() -> list[tuple[str, str]]:
+    """The field's choices, read when used: a new kind needs no migration,
+    so apps that add kinds side by side do not race for migration numbers."""
+    return AlertKind.choices
+
+
 class AlertUrgency(models.IntegerChoices):
     # Lower sorts first on the dashboard.
     URGENT = 1, "Urgent"
@@ -51,7 +57,7 @@ class Alert(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    kind = models.CharField(max_length=30, choices=alert_kind_choices)
     urgency = models.PositiveSmallIntegerField(choices=AlertUrgency.choices)
     status = models.CharField(max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     summary = models.CharField(max_length=300, help_text="For clinicians; never emailed.")
