@@ -48,6 +48,13 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Alert the clinician after this many days without any exercise log.",
     )
+    # Exercise videos and clips (issue 15): the largest upload accepted.
+    media_max_video_mb = models.PositiveSmallIntegerField(
+        "largest video (MB)",
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Exercise videos and patient clips larger than this are refused.",
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 

@@ -114,6 +114,7 @@ class TodayView(PatientRequiredMixin, View):
         return render(request, self.template_name, self._context(today, cards))
 
     def _context(self, today, cards, bound=None):
+        programmes_api.attach_media([c.prescription for c in cards], self.patient.clinic_id)
         items = []
         for card in cards:
             form = bound[1] if bound and bound[0] == card.prescription.pk else None
@@ -169,10 +170,12 @@ class LogExerciseView(PatientRequiredMixin, View):
         if form.is_valid():
             card = activity.today_card(self.patient, today, prescription_id)
             if request.htmx:
+                programmes_api.attach_media([card.prescription], self.patient.clinic_id)
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))
             messages.success(request, f"Saved: {p.exercise.name}.")
             return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
         if request.htmx:
+            programmes_api.attach_media([card.prescription], self.patient.clinic_id)
             return render(request, "portal/includes/exercise_card.html", _card_context(card, form))
         view = TodayView()
         view.patient = self.patient
@@ -190,6 +193,7 @@ class ProgrammeView(PatientRequiredMixin, View):
         plan = programmes_api.active_plan(self.patient)
         version = programmes_api.version_on(self.patient, _today(self.patient)) if plan else None
         prescriptions = list(version.prescriptions.all()) if version else []
+        programmes_api.attach_media(prescriptions, self.patient.clinic_id)
         return render(
             request,
             "portal/programme.html",
@@ -211,6 +215,7 @@ class HandoutView(PatientRequiredMixin, View):
             raise Http404("No programme yet.")
         version = programmes_api.version_on(self.patient, _today(self.patient))
         prescriptions = list(version.prescriptions.all()) if version else []
+        programmes_api.attach_media(prescriptions, self.patient.clinic_id)
         return render(
             request,
             "programmes/plan_handout.html",

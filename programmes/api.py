@@ -11,11 +11,13 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet, Subquery
 
+from exercises import services as exercises_services
 from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 
 __all__ = [
     "active_plan",
+    "attach_media",
     "exercises_due",
     "group_by_phase",
     "version_on",
@@ -56,6 +58,12 @@ def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     """The prescriptions due on ``day``, in programme order (empty on rest days)."""
     version = version_on(patient, day)
     return version.due_on(day) if version else []
+
+
+def attach_media(prescriptions: Iterable[Prescription], clinic_id: object) -> None:
+    """Each prescription's exercise gets ``media_items``: the clinic's pictures
+    and videos of it, in order (one query for all of them)."""
+    exercises_services.attach_media([p.exercise for p in prescriptions], clinic_id)
 
 
 def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:

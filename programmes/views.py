@@ -19,7 +19,7 @@ from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
 from patients.models import Patient
 from programmes import services
-from programmes.api import group_by_phase
+from programmes.api import attach_media, group_by_phase
 from programmes.forms import (
     CloseForm,
     GoalForm,
@@ -147,6 +147,7 @@ def _current_version(plan: TreatmentPlan) -> ProgrammeVersion | None:
 def programme_context(plan, user, *, editing=None, edit_form=None) -> dict:
     version = _current_version(plan)
     prescriptions = list(version.prescriptions.all()) if version else []
+    attach_media(prescriptions, plan.patient.clinic_id)
     return {
         "plan": plan,
         "version": version,
@@ -443,6 +444,7 @@ class PlanHandoutView(PlanMixin, View):
         services.plan_viewed(plan=self.plan, request=request)
         version = _current_version(self.plan)
         prescriptions = list(version.prescriptions.all()) if version else []
+        attach_media(prescriptions, self.plan.patient.clinic_id)
         return render(
             request,
             "programmes/plan_handout.html",

@@ -1,0 +1,60 @@
+"""Access matrix entries for exercise pictures and videos (issue 15)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from exercises import services
+from tests.exercises.conftest import jpeg_bytes
+from tests.programmes.helpers import ensure_library
+from tests.urlmatrix import CLINICAL, LOGIN_FIRST
+
+# Adding or changing pictures: clinicians and clinic admins of the clinic.
+MEDIA_EDIT = {**CLINICAL}
+MEDIA_POST = {**CLINICAL, "clinician": 405, "clinic_admin": 405}
+# Serving a file: every staff role of the clinic that added it (exercise
+# pictures are not clinical content); another clinic's staff 404; the matrix's
+# patient has no active programme with the exercise: 404 (their own file is
+# served: tests/exercises/test_media.py); anonymous to the login page.
+MEDIA_FILE = {
+    **LOGIN_FIRST,
+    "patient": 404,
+    "reception": 200,
+    "clinician": 200,
+    "colleague": 404,
+    "clinic_admin": 200,
+}
+
+
+def _media(ctx):
+    return [ctx["media_exercise"].pk, ctx["exercise_media"].pk]
+
+
+STAFF_MATRIX = {
+    "exercises:media-add": (lambda ctx: [ctx["media_exercise"].pk], MEDIA_EDIT),
+    "exercises:media-remove": (_media, MEDIA_POST),
+    "exercises:media-move": (_media, MEDIA_POST),
+    "media:exercise-file": (lambda ctx: [ctx["exercise_media"].pk, "original"], MEDIA_FILE),
+}
+
+
+def extend_ctx(ctx) -> None:
+    from exercises.models import Exercise
+
+    ensure_library()
+    exercise = Exercise.objects.create(
+        clinic=ctx["clinic"],
+        slug="riverside-media-drill",
+        name="Riverside media drill",
+        body_region="knee",
+        category="strength",
+        default_reps=10,
+        patient_steps="Stand up.",
+    )
+    ctx["media_exercise"] = exercise
+    ctx["exercise_media"] = services.media_add(
+        exercise=exercise,
+        clinic=ctx["clinic"],
+        upload=SimpleUploadedFile("a.jpg", jpeg_bytes(size=(40, 30))),
+        alt_text="A picture",
+    )
