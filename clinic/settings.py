@@ -352,6 +352,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Media on object storage: the pages load pictures and videos from the signed
+# links the serving views redirect to (MEDIA_S3_PUBLIC_ORIGIN, e.g.
+# https://bucket.s3.eu-west-2.amazonaws.com; by default the endpoint's origin).
+if MEDIA_STORAGE == "s3":
+    _media_origin = env.str("MEDIA_S3_PUBLIC_ORIGIN", default="") or "/".join(
+        (env.str("MEDIA_S3_ENDPOINT_URL", default="") or "https://*.amazonaws.com").split("/")[:3]
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] = [SELF, _media_origin]
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
