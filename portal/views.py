@@ -209,25 +209,36 @@ class HandoutView(PatientRequiredMixin, View):
     """The printable handout (the staff template), for the patient's own
     programme in force today; nothing the staff page adds."""
 
-    def get(self, request):
+    def context(self) -> dict:
         plan = programmes_api.active_plan(self.patient)
         if plan is None:
             raise Http404("No programme yet.")
         version = programmes_api.version_on(self.patient, _today(self.patient))
         prescriptions = list(version.prescriptions.all()) if version else []
         programmes_api.attach_media(prescriptions, self.patient.clinic_id)
-        return render(
-            request,
-            "programmes/plan_handout.html",
-            {
-                "plan": plan,
-                "patient": self.patient,
-                "clinic": self.patient.clinic,
-                "version": version,
-                "phases": programmes_api.group_by_phase(prescriptions),
-                "back_url": reverse("portal:programme"),
-            },
-        )
+        return {
+            "plan": plan,
+            "patient": self.patient,
+            "clinic": self.patient.clinic,
+            "version": version,
+            "phases": programmes_api.group_by_phase(prescriptions),
+            "back_url": reverse("portal:programme"),
+            "pdf_url": reverse("portal:handout-pdf"),
+        }
+
+    def get(self, request):
+        return render(request, "programmes/plan_handout.html", self.context())
+
+
+class HandoutPdfView(HandoutView):
+    """The handout as a PDF, for the patient's own programme."""
+
+    def get(self, request):
+        data = programmes_api.handout_pdf(self.context())
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="my-exercise-programme.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CheckInView(PatientRequiredMixin, View):

@@ -18,6 +18,7 @@ from programmes.models import PlanStatus, Prescription, ProgrammeVersion, Treatm
 __all__ = [
     "active_plan",
     "attach_media",
+    "handout_pdf",
     "exercises_due",
     "group_by_phase",
     "version_on",
@@ -58,6 +59,13 @@ def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     """The prescriptions due on ``day``, in programme order (empty on rest days)."""
     version = version_on(patient, day)
     return version.due_on(day) if version else []
+
+
+def handout_pdf(context: dict) -> bytes:
+    """The handout (the context of ``programmes/plan_handout.html``) as a PDF."""
+    from programmes.pdf import handout_pdf as make
+
+    return make(context)
 
 
 def attach_media(prescriptions: Iterable[Prescription], clinic_id: object) -> None:

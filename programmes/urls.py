@@ -18,6 +18,11 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/versions/", views.PlanVersionsView.as_view(), name="plan-versions"),
     path("plans/<uuid:plan_id>/handout/", views.PlanHandoutView.as_view(), name="plan-handout"),
     path(
+        "plans/<uuid:plan_id>/handout.pdf",
+        views.PlanHandoutPdfView.as_view(),
+        name="plan-handout-pdf",
+    ),
+    path(
         "plans/<uuid:plan_id>/exercises/add/",
         views.PrescriptionAddView.as_view(),
         name="prescription-add",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -20,6 +20,7 @@ from clinic.models import Role
 from patients.models import Patient
 from programmes import services
 from programmes.api import attach_media, group_by_phase
+from programmes.pdf import handout_pdf
 from programmes.forms import (
     CloseForm,
     GoalForm,
@@ -440,19 +441,34 @@ class PlanVersionsView(PlanMixin, View):
 class PlanHandoutView(PlanMixin, View):
     """The printable patient handout: no clinical notes, no diagnosis."""
 
-    def get(self, request, plan_id):
-        services.plan_viewed(plan=self.plan, request=request)
+    def context(self) -> dict:
         version = _current_version(self.plan)
         prescriptions = list(version.prescriptions.all()) if version else []
         attach_media(prescriptions, self.plan.patient.clinic_id)
-        return render(
-            request,
-            "programmes/plan_handout.html",
-            {
-                "plan": self.plan,
-                "patient": self.plan.patient,
-                "clinic": self.plan.patient.clinic,
-                "version": version,
-                "phases": group_by_phase(prescriptions),
-            },
-        )
+        return {
+            "plan": self.plan,
+            "patient": self.plan.patient,
+            "clinic": self.plan.patient.clinic,
+            "version": version,
+            "phases": group_by_phase(prescriptions),
+            "pdf_url": reverse("programmes:plan-handout-pdf", args=[self.plan.pk]),
+        }
+
+    def get(self, request, plan_id):
+        services.plan_viewed(plan=self.plan, request=request)
+        return render(request, "programmes/plan_handout.html", self.context())
+
+
+class PlanHandoutPdfView(PlanHandoutView):
+    """The same handout as a PDF (WeasyPrint; pictures from the private storage)."""
+
+    def get(self, request, plan_id):
+        services.plan_viewed(plan=self.plan, request=request)
+        return pdf_response(handout_pdf(self.context()), "exercise-programme.pdf")
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -26,6 +26,9 @@ MEDIA_FILE = {
 }
 
 
+STAFF = ("reception", "clinician", "colleague", "clinic_admin")
+
+
 def _media(ctx):
     return [ctx["media_exercise"].pk, ctx["exercise_media"].pk]
 
@@ -35,6 +38,12 @@ STAFF_MATRIX = {
     "exercises:media-remove": (_media, MEDIA_POST),
     "exercises:media-move": (_media, MEDIA_POST),
     "media:exercise-file": (lambda ctx: [ctx["exercise_media"].pk, "original"], MEDIA_FILE),
+    # The PDF handouts: like the HTML ones (the matrix's patient has no active plan).
+    "programmes:plan-handout-pdf": (lambda ctx: [ctx["plan"].pk], CLINICAL),
+    "portal:handout-pdf": (
+        None,
+        {"anonymous": 302, "patient": 404, **dict.fromkeys(STAFF, 403)},
+    ),
 }
 
 

@@ -104,9 +104,7 @@ def _library_queries(client, clinic, count):
     return len(queries)
 
 
-def test_the_library_page_costs_the_same_queries_with_2_or_20_thumbnails(
-    client, clinician, clinic
-):
+def test_the_library_page_costs_the_same_queries_with_2_or_20_thumbnails(client, clinician, clinic):
     from tests.programmes.helpers import ensure_library
 
     ensure_library()
