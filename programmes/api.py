@@ -18,9 +18,9 @@ from programmes.models import PlanStatus, Prescription, ProgrammeVersion, Treatm
 __all__ = [
     "active_plan",
     "attach_media",
-    "handout_pdf",
     "exercises_due",
     "group_by_phase",
+    "handout_pdf",
     "version_on",
 ]
 

@@ -20,7 +20,6 @@ from clinic.models import Role
 from patients.models import Patient
 from programmes import services
 from programmes.api import attach_media, group_by_phase
-from programmes.pdf import handout_pdf
 from programmes.forms import (
     CloseForm,
     GoalForm,
@@ -42,6 +41,7 @@ from programmes.models import (
     TemplatePhase,
     TreatmentPlan,
 )
+from programmes.pdf import handout_pdf
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN)
 PAGE_SIZE = 25
