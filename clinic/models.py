@@ -195,6 +195,9 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
     API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
     API_READ = "api_read", "FHIR API request"
+    CLIP_ADDED = "clip_added", "Added a clip of the patient"
+    CLIP_VIEWED = "clip_viewed", "Viewed a clip of the patient"
+    CLIP_REMOVED = "clip_removed", "Removed a clip of the patient"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

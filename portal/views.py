@@ -115,6 +115,7 @@ class TodayView(PatientRequiredMixin, View):
 
     def _context(self, today, cards, bound=None):
         programmes_api.attach_media([c.prescription for c in cards], self.patient.clinic_id)
+        programmes_api.attach_clips(self.patient, [c.prescription for c in cards])
         items = []
         for card in cards:
             form = bound[1] if bound and bound[0] == card.prescription.pk else None
@@ -171,11 +172,13 @@ class LogExerciseView(PatientRequiredMixin, View):
             card = activity.today_card(self.patient, today, prescription_id)
             if request.htmx:
                 programmes_api.attach_media([card.prescription], self.patient.clinic_id)
+                programmes_api.attach_clips(self.patient, [card.prescription])
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))
             messages.success(request, f"Saved: {p.exercise.name}.")
             return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
         if request.htmx:
             programmes_api.attach_media([card.prescription], self.patient.clinic_id)
+            programmes_api.attach_clips(self.patient, [card.prescription])
             return render(request, "portal/includes/exercise_card.html", _card_context(card, form))
         view = TodayView()
         view.patient = self.patient

@@ -17,6 +17,7 @@ from programmes.models import PlanStatus, Prescription, ProgrammeVersion, Treatm
 
 __all__ = [
     "active_plan",
+    "attach_clips",
     "attach_media",
     "exercises_due",
     "group_by_phase",
@@ -59,6 +60,13 @@ def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     """The prescriptions due on ``day``, in programme order (empty on rest days)."""
     version = version_on(patient, day)
     return version.due_on(day) if version else []
+
+
+def attach_clips(patient: Patient, prescriptions: Iterable[Prescription]) -> None:
+    """``clips`` on each prescription: the clips of this patient (one query)."""
+    from programmes.clips import attach_clips as attach
+
+    attach(patient, prescriptions)
 
 
 def handout_pdf(context: dict) -> bytes:

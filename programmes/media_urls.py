@@ -9,4 +9,5 @@ urlpatterns = [
         media_views.ExerciseMediaFileView.as_view(),
         name="exercise-file",
     ),
+    path("clip/<uuid:clip_id>/", media_views.ClipFileView.as_view(), name="clip-file"),
 ]

@@ -9,13 +9,16 @@ page, everyone else gets 404 (audited when the file exists).
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views import View
 
 from clinic.access import get_scoped_or_404, staff_member_of
 from clinic.storage import serve_private
 from exercises.models import ExerciseMedia
-from programmes.models import PlanStatus, Prescription
+from clinic.audit import audit_record
+from clinic.models import AuditAction, Role
+from programmes.models import PlanStatus, Prescription, PrescriptionClip
 
 VARIANTS = ("thumb", "phone", "original")
 
@@ -51,3 +54,31 @@ class ExerciseMediaFileView(View):
             if name.endswith(".webp"):
                 content_type = "image/webp"
         return serve_private(request, name, content_type)
+
+
+class ClipFileView(View):
+    """A clip of a patient: clinicians and clinic admins of the patient's
+    clinic, and the patient. Every view is audited (a seek within a video that
+    has started playing, a range not from byte 0, is the same view)."""
+
+    def get(self, request, clip_id):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        patient = getattr(user, "patient", None)
+        member = staff_member_of(user)
+        if member is not None and member.role == Role.RECEPTION:
+            raise PermissionDenied("Clips are clinical content.")
+        if member is not None or user.is_superuser:
+            scoped = PrescriptionClip.objects.for_user(user)
+        elif patient is not None and user.is_active:
+            scoped = PrescriptionClip.objects.filter(patient=patient)
+        else:
+            scoped = PrescriptionClip.objects.none()
+        clip = get_scoped_or_404(request, scoped.select_related("patient"), pk=clip_id)
+        range_header = request.headers.get("Range", "")
+        if not range_header or range_header.replace(" ", "").startswith("bytes=0-"):
+            audit_record(
+                action=AuditAction.CLIP_VIEWED, request=request, obj=clip, patient=clip.patient
+            )
+        return serve_private(request, clip.file, clip.content_type)

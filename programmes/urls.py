@@ -42,6 +42,16 @@ urlpatterns = [
         views.PrescriptionMoveView.as_view(),
         name="prescription-move",
     ),
+    path(
+        "plans/<uuid:plan_id>/exercises/<uuid:prescription_id>/clips/add/",
+        views.ClipAddView.as_view(),
+        name="clip-add",
+    ),
+    path(
+        "plans/<uuid:plan_id>/clips/<uuid:clip_id>/remove/",
+        views.ClipRemoveView.as_view(),
+        name="clip-remove",
+    ),
     path("plans/<uuid:plan_id>/goals/add/", views.GoalAddView.as_view(), name="goal-add"),
     path(
         "plans/<uuid:plan_id>/goals/<uuid:goal_id>/remove/",

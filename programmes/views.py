@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,7 +19,8 @@ from assessments import api as assessments_api
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
 from patients.models import Patient
-from programmes import services
+from exercises.media import MediaRefusedError
+from programmes import clips, services
 from programmes.api import attach_media, group_by_phase
 from programmes.forms import (
     CloseForm,
@@ -27,6 +29,7 @@ from programmes.forms import (
     MoveForm,
     PlanCreateForm,
     PlanForm,
+    ClipForm,
     PrescriptionAddForm,
     PrescriptionForm,
 )
@@ -35,6 +38,7 @@ from programmes.models import (
     PlanIntervention,
     PlanStatus,
     Prescription,
+    PrescriptionClip,
     ProgrammeTemplate,
     ProgrammeVersion,
     TemplateExercise,
@@ -149,6 +153,7 @@ def programme_context(plan, user, *, editing=None, edit_form=None) -> dict:
     version = _current_version(plan)
     prescriptions = list(version.prescriptions.all()) if version else []
     attach_media(prescriptions, plan.patient.clinic_id)
+    clips.attach_clips(plan.patient, prescriptions)
     return {
         "plan": plan,
         "version": version,
@@ -265,6 +270,55 @@ class PrescriptionMixin(ProgrammeEditMixin):
             ),
             pk=prescription_id,
         )
+
+
+class ClipAddView(PrescriptionMixin, View):
+    """Attach a clip of the patient to a prescription (recorded in the session)."""
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            "programmes/clip_form.html",
+            {"plan": self.plan, "prescription": self.prescription, "form": form},
+            status=status,
+        )
+
+    def get(self, request, plan_id, prescription_id):
+        return self._render(request, ClipForm())
+
+    def post(self, request, plan_id, prescription_id):
+        form = ClipForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            clips.clip_add(
+                prescription=self.prescription,
+                upload=form.cleaned_data["file"],
+                caption=form.cleaned_data["caption"],
+                by=request.user,
+                request=request,
+            )
+        except MediaRefusedError as refused:
+            form.add_error("file", str(refused))
+            return self._render(request, form, status=400)
+        messages.success(request, f"Clip added to {self.prescription.exercise.name}.")
+        return self.redirect_to_plan()
+
+
+class ClipRemoveView(PlanMixin, View):
+    def load_objects(self, request, plan_id, clip_id):
+        super().load_objects(request, plan_id)
+        self.clip = get_scoped_or_404(
+            request,
+            PrescriptionClip.objects.for_user(request.user).filter(patient=self.plan.patient),
+            pk=clip_id,
+        )
+
+    def post(self, request, plan_id, clip_id):
+        with transaction.atomic():
+            clips.clip_remove(clip=self.clip, by=request.user, request=request)
+        messages.success(request, "Clip removed.")
+        return self.redirect_to_plan()
 
 
 class PrescriptionEditView(PrescriptionMixin, View):

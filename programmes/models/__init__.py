@@ -4,6 +4,7 @@ The exercise library is in ``exercises``; what patients do with a programme
 (logs, check-ins, adherence) is in ``tracking``.
 """
 
+from programmes.models.clips import PrescriptionClip
 from programmes.models.plans import (
     GoalTerm,
     InterventionKind,
@@ -30,6 +31,7 @@ __all__ = [
     "PlanIntervention",
     "PlanStatus",
     "Prescription",
+    "PrescriptionClip",
     "ProgrammeTemplate",
     "ProgrammeTemplateQuerySet",
     "ProgrammeVersion",

@@ -33,7 +33,27 @@ def _media(ctx):
     return [ctx["media_exercise"].pk, ctx["exercise_media"].pk]
 
 
+def _clip(ctx):
+    """A clip of the matrix's patient (made when first asked: the plan comes
+    from the programmes matrix, which extends the context after this one)."""
+    if "clip" not in ctx:
+        from programmes.clips import clip_add
+        from tests.exercises.conftest import mp4_bytes
+
+        ctx["clip"] = clip_add(
+            prescription=ctx["prescription"],
+            upload=SimpleUploadedFile("c.mp4", mp4_bytes()),
+            caption="",
+            by=ctx["users"]["clinician"],
+        )
+    return ctx["clip"]
+
+
 STAFF_MATRIX = {
+    # Clips of the patient: clinical; the patient gets their own.
+    "programmes:clip-add": (lambda ctx: [ctx["plan"].pk, ctx["prescription"].pk], CLINICAL),
+    "programmes:clip-remove": (lambda ctx: [ctx["plan"].pk, _clip(ctx).pk], MEDIA_POST),
+    "media:clip-file": (lambda ctx: [_clip(ctx).pk], {**CLINICAL, "patient": 200}),
     "exercises:media-add": (lambda ctx: [ctx["media_exercise"].pk], MEDIA_EDIT),
     "exercises:media-remove": (_media, MEDIA_POST),
     "exercises:media-move": (_media, MEDIA_POST),
