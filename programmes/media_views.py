@@ -14,10 +14,10 @@ from django.http import Http404
 from django.views import View
 
 from clinic.access import get_scoped_or_404, staff_member_of
-from clinic.storage import serve_private
-from exercises.models import ExerciseMedia
 from clinic.audit import audit_record
 from clinic.models import AuditAction, Role
+from clinic.storage import serve_private
+from exercises.models import ExerciseMedia
 from programmes.models import PlanStatus, Prescription, PrescriptionClip
 
 VARIANTS = ("thumb", "phone", "original")

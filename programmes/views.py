@@ -18,18 +18,18 @@ from django.views import View
 from assessments import api as assessments_api
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
-from patients.models import Patient
 from exercises.media import MediaRefusedError
+from patients.models import Patient
 from programmes import clips, services
 from programmes.api import attach_media, group_by_phase
 from programmes.forms import (
+    ClipForm,
     CloseForm,
     GoalForm,
     InterventionForm,
     MoveForm,
     PlanCreateForm,
     PlanForm,
-    ClipForm,
     PrescriptionAddForm,
     PrescriptionForm,
 )
