@@ -55,6 +55,13 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text="Exercise videos and patient clips larger than this are refused.",
     )
+    # Programme emails (issue 15): the handout PDF attached, or a link only
+    # (for clinics that keep health details out of email).
+    programme_email_attach_pdf = models.BooleanField(
+        "attach the handout PDF to programme emails",
+        default=True,
+        help_text="Off: programme emails carry only a link to the portal, no exercise names.",
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 
@@ -198,6 +205,7 @@ class AuditAction(models.TextChoices):
     CLIP_ADDED = "clip_added", "Added a clip of the patient"
     CLIP_VIEWED = "clip_viewed", "Viewed a clip of the patient"
     CLIP_REMOVED = "clip_removed", "Removed a clip of the patient"
+    PROGRAMME_EMAIL_SENT = "programme_email_sent", "Sent a programme email"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

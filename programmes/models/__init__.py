@@ -5,6 +5,7 @@ The exercise library is in ``exercises``; what patients do with a programme
 """
 
 from programmes.models.clips import PrescriptionClip
+from programmes.models.emails import ProgrammeEmail, ProgrammeEmailState
 from programmes.models.plans import (
     GoalTerm,
     InterventionKind,
@@ -32,6 +33,8 @@ __all__ = [
     "PlanStatus",
     "Prescription",
     "PrescriptionClip",
+    "ProgrammeEmail",
+    "ProgrammeEmailState",
     "ProgrammeTemplate",
     "ProgrammeTemplateQuerySet",
     "ProgrammeVersion",
