@@ -14,6 +14,7 @@ import re
 from django.core.files.storage import Storage, storages
 from django.http import (
     FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
@@ -67,7 +68,10 @@ def serve_private(request: HttpRequest, name: str, content_type: str):
     storage = media_storage()
     if not is_local(storage):
         return HttpResponseRedirect(storage.url(name))
-    size = storage.size(name)
+    try:
+        size = storage.size(name)
+    except OSError:  # the row outlived its file (removed by hand): nothing to serve
+        raise Http404("No such file.") from None
     header = request.headers.get("Range", "")
     match = _RANGE.match(header.strip()) if header else None
     if match and (match.group(1) or match.group(2)):
