@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test import override_settings
 
 
-class Rollback(Exception):
+class RollbackError(Exception):
     pass
 
 
@@ -37,8 +37,8 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic():
                         times = self._measure(runs)
-                        raise Rollback
-                except Rollback:
+                        raise RollbackError
+                except RollbackError:
                     pass
         self.stdout.write(
             f"PDF handout, 8 exercises with a 1600x1200 picture each: median "
