@@ -8,7 +8,6 @@ import statistics
 import tempfile
 import time
 
-from django.core.files.storage import storages
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
@@ -33,7 +32,6 @@ class Command(BaseCommand):
                 "OPTIONS": {"location": folder, "base_url": None},
             }
             with override_settings(STORAGES={**settings.STORAGES, "media": media}):
-                storages._storages.pop("media", None)
                 try:
                     with transaction.atomic():
                         times = self._measure(runs)
