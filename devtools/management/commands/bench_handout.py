@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from datetime import date
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -60,7 +61,11 @@ class Command(BaseCommand):
             library_sync()
         clinic = Clinic.objects.create(name="Bench handout clinic")
         patient = Patient.objects.create(
-            clinic=clinic, first_name="Bench", last_name="Handout", record_number="B000001"
+            clinic=clinic,
+            first_name="Bench",
+            last_name="Handout",
+            record_number="B000001",
+            date_of_birth=date(1970, 1, 1),
         )
         from django.contrib.auth.models import User
 
@@ -72,7 +77,10 @@ class Command(BaseCommand):
         )
         for exercise in Exercise.objects.shipped().order_by("name")[:8]:
             services.prescription_add(
-                plan=plan, exercise=exercise, by=by, dose={"sets": 3, "reps": 10, "phase": 1}
+                plan=plan,
+                exercise=exercise,
+                by=by,
+                dose={"sets": 3, "reps": 10, "phase": 1, "start_on": patient.local_today()},
             )
             item = media_services.media_add(
                 exercise=exercise,
