@@ -197,6 +197,7 @@ class ProgrammeView(PatientRequiredMixin, View):
                 "plan": plan,
                 "version": version,
                 "phases": programmes_api.group_by_phase(prescriptions),
+                "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
             },
         )
 
@@ -221,6 +222,7 @@ class HandoutView(PatientRequiredMixin, View):
                 "version": version,
                 "phases": programmes_api.group_by_phase(prescriptions),
                 "back_url": reverse("portal:programme"),
+                "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
             },
         )
 
@@ -232,13 +234,26 @@ class CheckInView(PatientRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"form": CheckInForm(), "last": activity.last_check_in(self.patient)},
+            {
+                "form": CheckInForm(),
+                "last": activity.last_check_in(self.patient),
+                "ces_safety_netting": self._safety_netting(),
+            },
         )
+
+    def _safety_netting(self) -> bool:
+        plan = programmes_api.active_plan(self.patient)
+        return programmes_api.ces_safety_netting_for(self.patient, plan)
 
     def post(self, request):
         form = CheckInForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "ces_safety_netting": self._safety_netting()},
+                status=400,
+            )
         check_in = activity.check_in_submit(
             patient=self.patient,
             pain_now=form.cleaned_data["pain_now"],
