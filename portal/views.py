@@ -259,7 +259,7 @@ class CheckInView(PatientRequiredMixin, View):
             pain_now=form.cleaned_data["pain_now"],
             answers=form.answers(),
         )
-        advice = self_screen.ADVICE.get(check_in.urgency)
+        advice = self_screen.advice_for(check_in.red_flags)
         return render(
             request,
             "portal/check_in_done.html",
