@@ -461,6 +461,55 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 RULES_BY_ID = {r.rule_id: r for r in RULES}
 
+# What each rule reads, in words, and its SPEC section: for the generated clinical-rules
+# document (docs/clinical-rules.md) that a clinical lead signs off. Every rule awaits that
+# sign-off (SPEC status line).
+RULE_DOCS: dict[str, tuple[str, str]] = {
+    "RF-CES": ("1.4", "Any one cauda equina item present (new or worsening, no time cap): "
+               "bilateral sciatica, severe or progressive bilateral weakness, bladder, bowel, "
+               "saddle sensory loss, sexual dysfunction."),
+    "RF-ALI": ("1.2", f"Onset within {ALI_WINDOW_DAYS} days (0-{ALI_WINDOW_DAYS} days from the "
+               "recorded onset date to the assessment, or a sudden deterioration within 14 "
+               "days ticked) AND a new cold/pale/pulseless limb, new paraesthesia/paralysis, "
+               "or sudden severe rest pain in the foot."),
+    "RF-ACS": ("1.6", "Trauma, tight cast/bandage or intense exercise AND (pain out of "
+               "proportion OR pain on passive stretch) AND a tense compartment."),
+    "RF-INF-SEPSIS": ("1.5", "Fever or systemic features AND (a red, hot, swollen limb OR "
+                      "suspected septic arthritis/osteomyelitis)."),
+    "RF-INF-NEC": ("1.5", "Pain out of proportion to the redness or swelling, OR crepitus "
+                   "(either alone)."),
+    "RF-MSCC": ("1.8", "History of cancer (screen or past history) AND a cord-compression "
+                "feature (severe progressive pain, new radicular pain, new difficulty "
+                "walking, weakness or sensory change, bladder or bowel disturbance)."),
+    "RF-NEURO-BILAT": ("1.9", "A power deficit on both sides: per myotome (L2-S1) a drop of 1 "
+                       "Oxford grade or more against the previous assessment, or a new grade "
+                       "3 or below."),
+    "RF-NEURO-WIDESPREAD": ("1.9", "Widespread neurology or features of myelopathy present."),
+    "RF-CLTI-E": ("1.3", "Ischaemic rest pain for 2 weeks or more, or a non-healing wound or "
+                  "gangrene, AND (any infection sign: red hot swollen limb, systemic "
+                  "features, necrotising signs, bone/joint infection; OR onset/deterioration "
+                  f"within {ALI_WINDOW_DAYS} days)."),
+    "RF-DVT": ("1.1", "Clinical suspicion of DVT, OR a local sign (deep-vein tenderness, entire "
+               "leg swollen, calf 3 cm larger, pitting oedema), OR Wells two-level score >= 2 "
+               "(history answers 'bedridden 3 days or more' and 'recent surgery or "
+               "immobilisation' score Wells item 3; 'previous DVT' scores item 9)."),
+    "RF-INF": ("1.5", "A red, hot, swollen limb without systemic features."),
+    "RF-INF-BONE-JOINT": ("1.5", "Suspected septic arthritis or osteomyelitis without systemic "
+                          "features."),
+    "RF-SPINAL-INF": ("1.5", "Suspected spinal infection (fever, IV drug use, "
+                      "immunosuppression)."),
+    "RF-NEURO": ("1.9", "A power deficit on one side only (a drop of 1 grade or more, or a new "
+                 "grade 3 or below)."),
+    "RF-FRACTURE": ("1.7", "Ottawa ankle/foot rule positive; or, after an acute knee injury, "
+                    "the Ottawa knee rule positive (age 55 or over counts)."),
+    "RF-CLTI": ("1.3", "Ischaemic rest pain for 2 weeks or more, or a non-healing wound or "
+                "gangrene, without infection or recent deterioration."),
+    "RF-MAL": ("1.8", "History of cancer with any other malignancy flag, or two or more "
+               "malignancy flags, without a cord-compression feature."),
+    "RF-MAL-SINGLE": ("1.8", "Exactly one malignancy flag and no history of cancer, OR a "
+                      "history of cancer with no other flag."),
+}  # fmt: skip
+
 
 def evaluate(facts: dict[str, Any]) -> list[Fired]:
     fired = []
