@@ -9,6 +9,7 @@ not what this module renders.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from alerts.models import AlertKind, AlertUrgency
@@ -27,7 +28,7 @@ def _cell(value: object) -> str:
     return text.replace("|", "\\|") or "—"
 
 
-def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return [*lines, ""]
