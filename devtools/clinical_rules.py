@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from django.db import models
+
 from alerts.models import AlertKind, AlertUrgency
 from assessments import decision_support, red_flags
 from assessments.instruments import all_instruments
+from clinic.models import Clinic
+from programmes.progression import DEFAULT_RULE, PAIN_RULES
 from programmes.template_data import TEMPLATES
-from tracking import self_screen
+from tracking import progression, self_screen
 from tracking.alert_rules import ALERT_RULE_DOCS
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "clinical-rules.md"
@@ -196,6 +200,62 @@ def _templates() -> list[str]:
     return out
 
 
+def _progression() -> list[str]:
+    doc = progression.__doc__ or ""
+    # The module docstring states the rules: its paragraphs from "The rules" on.
+    rules = [" ".join(part.split()) for part in doc[doc.index("The rules") :].split("\n\n")]
+    out = [
+        "## 8. Symptom-driven progression",
+        "",
+        f"Rule version `{progression.RULE_VERSION}`. Proposals are computed per exercise of an "
+        "active plan from the logs since the last decision on it; a clinician accepts (a new "
+        "programme version) or dismisses each one. Nothing is applied without a clinician. "
+        f"{REVIEW}.",
+        "",
+        *[line for part in rules if part for line in (part.replace(" - ", "\n- "), "")],
+        f"Fixed: pain above the rule in {progression.PAIN_RUN} sessions running [D]; the "
+        f"patient sees an accepted change for {progression.NOTICE_DAYS} days.",
+        "",
+        "### Clinic settings (default shown)",
+        "",
+    ]
+    rows = []
+    for name in (
+        "progression_pain_rise",
+        "progression_min_sessions",
+        "progression_easy_run",
+        "progression_hard_run",
+        "progression_pain_skips",
+    ):
+        f = Clinic._meta.get_field(name)
+        assert isinstance(f, models.Field)
+        rows.append([f"`{name}`", f.verbose_name, f.default, f.help_text])
+    out += _table(["Setting", "Label", "Default", "Meaning"], rows)
+    out += ["### Template pain rules", ""]
+    rows = []
+    for slug, rule in [*PAIN_RULES.items(), ("(no template)", DEFAULT_RULE)]:
+        if rule.walking:
+            pain = "claudication pain expected; progress on minutes walked"
+        elif rule.above_baseline:
+            pain = "at most baseline + the clinic's pain rise"
+        else:
+            pain = f"at most {rule.ceiling}/10"
+        rows.append(
+            [
+                f"`{slug}`",
+                pain,
+                "pain-free" if rule.progress_at_most == 0 else "within the pain rule",
+                "yes" if rule.follow_links else "no (dose steps only)",
+                rule.spec,
+            ]
+        )
+    out += _table(
+        ["Template", "Pain during exercise", "Progress when", "Follows library links", "SPEC"],
+        rows,
+    )
+    return out
+
+
 def render() -> str:
     lines = [
         "# Clinical rules",
@@ -217,6 +277,7 @@ def render() -> str:
         _self_screen,
         _alert_rules,
         _templates,
+        _progression,
     ):
         lines += part()
     return "\n".join(lines).rstrip() + "\n"

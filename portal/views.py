@@ -36,7 +36,7 @@ from reminders import calendar as reminder_calendar
 from reminders.delivery import reminders_unsubscribe
 from reminders.models import CalendarFeed
 from reminders.services import reminder_preference_for, reminder_preference_update
-from tracking import progress, self_screen
+from tracking import progress, progression, self_screen
 from tracking import services as activity
 from tracking.models import SkipReason
 
@@ -198,6 +198,10 @@ class ProgrammeView(PatientRequiredMixin, View):
                 "version": version,
                 "phases": programmes_api.group_by_phase(prescriptions),
                 "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
+                # Accepted progression decisions of the last 14 days (issue 14).
+                "moved_on": progression.recent_changes_for_patient(
+                    self.patient, _today(self.patient)
+                ),
             },
         )
 
