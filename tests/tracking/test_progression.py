@@ -248,3 +248,14 @@ def test_plan_page_queries_do_not_grow_with_logged_exercises(client, clinician, 
         body = client.get(url).content.decode()
     assert body.count('class="border-top py-2 proposal') == 6
     assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
+
+
+@pytest.mark.django_db
+def test_decisions_are_in_the_subject_access_export(client, clinician, active_pfp):
+    rx = _log_sessions(active_pfp, "glute-bridge", 2, outcome="skipped")
+    client.force_login(clinician)
+    client.post(reverse("tracking:progression-dismiss", args=[active_pfp.pk, rx.lineage]))
+    url = reverse("patients:subject-access-json", args=[active_pfp.patient_id])
+    body = client.get(url).content.decode()
+    assert "Programme change" in body and "Regress dismissed" in body
+    assert "Skipped 2 sessions for pain" in body
