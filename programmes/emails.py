@@ -24,7 +24,7 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.mail import build_templated_mail
 from clinic.models import AuditAction
-from programmes.api import attach_media, group_by_phase
+from programmes.api import attach_media, ces_safety_netting_for, group_by_phase
 from programmes.models import (
     PlanStatus,
     Prescription,
@@ -98,6 +98,7 @@ def handout_context(version: ProgrammeVersion) -> dict[str, Any]:
         "clinic": plan.patient.clinic,
         "version": version,
         "phases": group_by_phase(prescriptions),
+        "ces_safety_netting": ces_safety_netting_for(plan.patient, plan),
     }
 
 

@@ -21,7 +21,7 @@ from clinic.models import Role
 from exercises.media import MediaRefusedError
 from patients.models import Patient
 from programmes import clips, services
-from programmes.api import attach_media, group_by_phase
+from programmes.api import attach_media, ces_safety_netting_for, group_by_phase
 from programmes.forms import (
     ClipForm,
     CloseForm,
@@ -506,6 +506,7 @@ class PlanHandoutView(PlanMixin, View):
             "version": version,
             "phases": group_by_phase(prescriptions),
             "pdf_url": reverse("programmes:plan-handout-pdf", args=[self.plan.pk]),
+            "ces_safety_netting": ces_safety_netting_for(self.plan.patient, self.plan),
         }
 
     def get(self, request, plan_id):

@@ -44,7 +44,7 @@ def carry_over_images(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0007_clinic_media_settings'),
+        ('clinic', '0008_clinic_media_settings'),
         ('exercises', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

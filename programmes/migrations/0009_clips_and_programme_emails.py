@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('exercises', '0002_exercise_media'),
         ('patients', '0003_portal_invitation'),
-        ('programmes', '0007_fill_library'),
+        ('programmes', '0008_resync_library_round2'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
