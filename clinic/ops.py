@@ -31,7 +31,8 @@ from django.db import connection
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_S = 10
+# Seconds between heartbeats (tests lower it with CLINIC_HEARTBEAT_S).
+HEARTBEAT_S = float(os.environ.get("CLINIC_HEARTBEAT_S", "10"))
 WORKER_KEY = "clinic:heartbeat:worker:"
 MARK_KEY = "clinic:mark:"
 

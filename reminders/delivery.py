@@ -546,8 +546,17 @@ def _record_outcomes(to_send: list, outcome: _Outcome) -> None:
             ).update(
                 state=OccurrenceState.RETRY_WAIT,
                 attempts=F("attempts") - 1,
-                next_attempt_at=now
-                + timedelta(seconds=breaker.pause_left(by_id[outcome.paused[0]].channel)),
+                next_attempt_at=Case(
+                    *(
+                        When(
+                            pk=pk,
+                            then=Value(
+                                now + timedelta(seconds=breaker.pause_left(by_id[pk].channel))
+                            ),
+                        )
+                        for pk in outcome.paused
+                    )
+                ),
                 last_error="channel paused (circuit breaker)",
                 updated_at=now,
             )

@@ -76,20 +76,21 @@ class Sink:
 @pytest.fixture
 def smtp():
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    sink.port = controller.port
+    sink.controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    sink.controller.start()
+    sink.port = sink.controller.port
     yield sink
-    controller.stop()
+    sink.controller.stop()
 
 
 class Workers:
     def __init__(self, smtp, broker_url):
         self.smtp, self.broker_url, self.processes = smtp, broker_url, []
 
-    def start(self):
+    def start(self, *, pool: str = "solo", concurrency: int = 0, **extra_env):
         env = {
             **os.environ,
+            **extra_env,
             "DJANGO_SETTINGS_MODULE": "tests.reminders.worker_settings",
             "DATABASE_URL": _database_url(),
             "REDIS_URL": self.broker_url,
@@ -98,11 +99,12 @@ class Workers:
             "EMAIL_PORT": str(self.smtp.port),
         }
         process = subprocess.Popen(
-            worker_command(queue=QUEUE),
+            worker_command(pool=pool, queue=QUEUE, concurrency=concurrency),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: kill -9 takes the pool too
         )
         self.processes.append(process)
         return process
