@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import hmac
+import logging
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -16,6 +17,8 @@ from clinic.models import AuditAction, AuditEvent, Role
 from clinic.paging import SeekPage
 from clinic.security import is_staff_account
 
+logger = logging.getLogger(__name__)
+
 
 def health(request) -> HttpResponse:
     """Readiness for operators and monitors (issue 21): 200 when every check
@@ -29,6 +32,12 @@ def health(request) -> HttpResponse:
         body["checks"] = {name: {"ok": r.ok, **r.detail} for name, r in sorted(results.items())}
     response = JsonResponse(body, status=200 if ok else 503)
     response["Cache-Control"] = "no-store"
+    if not ok:
+        # One line naming the failed checks instead of Django's "Service
+        # Unavailable" error line on every probe of a monitor.
+        failed = sorted(name for name, r in results.items() if not r.ok)
+        logger.warning("health: failing checks: %s", ", ".join(failed))
+        response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
