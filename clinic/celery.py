@@ -4,10 +4,11 @@ Defaults (JSON only, time limits, acks_late with reject-on-worker-lost) come
 from the CELERY_* settings in clinic/settings.py.
 """
 
+import contextlib
 import os
 import sys
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
@@ -15,6 +16,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 app = Celery("clinic")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# REMINDER_TICK_S (also in settings): read here from the environment, since this
+# module loads before Django's settings.
+TICK_S = float(max(5, int(os.environ.get("REMINDER_TICK_S", "60") or 60)))
 
 # The single beat schedule of the project. Times are UTC.
 app.conf.beat_schedule = {
@@ -24,7 +29,7 @@ app.conf.beat_schedule = {
     },
     # Reminders (issue 5): sweep and dispatch every minute; plan the next 48 h
     # every 10 minutes (idempotent; a preference change also plans at once).
-    "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
+    "reminders-tick": {"task": "reminders.tick", "schedule": TICK_S},
     "reminders-plan": {"task": "reminders.plan", "schedule": 600.0},
     # Nightly: weekly adherence snapshots, then the alert rules, then digests.
     "adherence-snapshots": {
@@ -62,3 +67,39 @@ def worker_command(*, pool: str = "solo", queue: str = "", concurrency: int = 0)
         "--without-gossip",
         "--without-mingle",
     ]
+
+
+# --- worker heartbeat, systemd watchdog and task ids in logs (issue 21) ---------
+
+_heartbeat = None
+
+
+@signals.worker_ready.connect
+def _start_heartbeat(sender=None, **kwargs):
+    global _heartbeat
+    from clinic.ops import Heartbeat
+
+    try:
+        queues = ",".join(sorted(sender.app.amqp.queues.consume_from))
+    except Exception:  # names only, for operators; never fatal
+        queues = ""
+    _heartbeat = Heartbeat(getattr(sender, "hostname", "") or f"pid{os.getpid()}", queues)
+    _heartbeat.start()
+
+
+@signals.worker_shutdown.connect
+def _stop_heartbeat(sender=None, **kwargs):
+    if _heartbeat is not None:
+        _heartbeat.stopped.set()
+        from clinic.ops import WORKER_KEY, _redis
+
+        # Redis may be down at shutdown; the key expires anyway.
+        with contextlib.suppress(Exception):
+            _redis().delete(WORKER_KEY + _heartbeat.worker_name)
+
+
+@signals.task_prerun.connect
+def _task_log_id(task_id=None, **kwargs):
+    from clinic.logs import request_id
+
+    request_id.set(f"task-{task_id}")

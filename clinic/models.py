@@ -227,6 +227,8 @@ class AuditAction(models.TextChoices):
     ERASURE_DONE = "erasure_done", "Personal data erased"
     REMINDER_SENT = "reminder_sent", "Reminder sent"
     REMINDER_FAILED = "reminder_failed", "Reminder failed"
+    REMINDER_UNKNOWN = "reminder_unknown", "Reminder delivery unknown"
+    REMINDER_RECONCILED = "reminder_reconciled", "Reminder delivery reconciled"
     REMINDERS_UNSUBSCRIBED = "reminders_unsubscribed", "Unsubscribed from reminders"
     REMINDER_PREFERENCES_CHANGED = "reminder_prefs_changed", "Changed reminder preferences"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Acknowledged alert"

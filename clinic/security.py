@@ -41,6 +41,8 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "login",
         "logout",
         "healthz",
+        "health",
+        "metrics",
         "otp-verify",
         "otp-enrol",
         "password_reset",

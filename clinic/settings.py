@@ -96,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -270,17 +271,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any countdown we use (at most 5 minutes) so Redis does not
 # redeliver a message that is merely waiting.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT_S", 3600, minimum=60)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 
 # --- Reminders (issue 5): delivery settings; the schedule is in clinic/celery.py ---
 # Absolute base of links in emails and texts (workers have no request).
 SITE_BASE_URL = env.str("SITE_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# The queue reminder sends go to (a dedicated queue lets tests and deploys keep them apart).
-REMINDER_QUEUE = env.str("REMINDER_QUEUE", default="celery")
+# Two queues (issue 21): sends on REMINDER_QUEUE; the tick (sweep + dispatch) and
+# planning on REMINDER_DISPATCH_QUEUE, so dispatch never waits behind a send
+# backlog. The Procfile and deploy/systemd start a worker for each.
+REMINDER_QUEUE = env.str("REMINDER_QUEUE", default="reminders-send")
+REMINDER_DISPATCH_QUEUE = env.str("REMINDER_DISPATCH_QUEUE", default="reminders-dispatch")
 CELERY_TASK_ROUTES = {
     "reminders.send_reminders": {"queue": REMINDER_QUEUE},
+    "reminders.tick": {"queue": REMINDER_DISPATCH_QUEUE},
+    "reminders.plan": {"queue": REMINDER_DISPATCH_QUEUE},
+    "programmes.tasks.reminders_tick": {"queue": REMINDER_DISPATCH_QUEUE},
+    "programmes.tasks.reminders_plan": {"queue": REMINDER_DISPATCH_QUEUE},
     # The first release's names (messages queued before an upgrade).
     "programmes.tasks.send_reminder": {"queue": REMINDER_QUEUE},
     "programmes.tasks.send_reminders": {"queue": REMINDER_QUEUE},
@@ -301,6 +311,26 @@ REMINDER_SENDING_TIMEOUT_S = _env_int("REMINDER_SENDING_TIMEOUT_S", 900, minimum
 # A reminder not delivered this long after it was due fails (and the clinic is alerted).
 REMINDER_MAX_AGE_MINUTES = _env_int("REMINDER_MAX_AGE_MINUTES", 240, minimum=1)
 REMINDER_DISPATCH_BATCH = _env_int("REMINDER_DISPATCH_BATCH", 500, minimum=1)
+# How often beat runs the tick (sweep + dispatch), and the retry backoff:
+# BASE * 2^(attempt-1), capped (DESIGN.md: nothing waits longer than 5 minutes).
+REMINDER_TICK_S = _env_int("REMINDER_TICK_S", 60, minimum=5)
+REMINDER_BACKOFF_BASE_S = _env_int("REMINDER_BACKOFF_BASE_S", 30, minimum=1)
+REMINDER_BACKOFF_CAP_S = _env_int("REMINDER_BACKOFF_CAP_S", 300, minimum=1)
+# Circuit breaker per channel (reminders/breaker.py): after THRESHOLD connection
+# failures in a row, pause the channel for PAUSE_S, doubled per trip, at most CAP_S.
+REMINDER_BREAKER_THRESHOLD = _env_int("REMINDER_BREAKER_THRESHOLD", 5, minimum=1)
+REMINDER_BREAKER_PAUSE_S = _env_int("REMINDER_BREAKER_PAUSE_S", 10, minimum=1)
+REMINDER_BREAKER_PAUSE_CAP_S = _env_int("REMINDER_BREAKER_PAUSE_CAP_S", 120, minimum=1)
+
+# --- Operations (issue 21; docs/operations.md): /health/ and /metrics ---
+# A worker without a heartbeat for this long, or no reminders tick for this
+# long, makes /health/ answer 503.
+HEALTH_WORKER_STALE_S = _env_int("HEALTH_WORKER_STALE_S", 60, minimum=5)
+HEALTH_TICK_STALE_S = _env_int("HEALTH_TICK_STALE_S", 180, minimum=10)
+# The oldest due reminder older than this is unhealthy (nothing is going out).
+HEALTH_OLDEST_DUE_S = _env_int("HEALTH_OLDEST_DUE_S", 900, minimum=60)
+# Bearer token for /metrics (Prometheus' `authorization` setting). Empty: /metrics is off (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Security: production values; development relaxes only what HTTP needs ---
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -370,11 +400,26 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# LOG_FORMAT: "json" (one object per line with the request or task id; the
+# default outside development) or "plain". Messages carry ids, never clinical content.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "clinic.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "clinic.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Lockouts and failures are in our audit log; axes' INFO lines are noise.
     "loggers": {"axes": {"level": "WARNING"}},

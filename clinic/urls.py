@@ -13,6 +13,8 @@ admin.site.site_title = "Clinic administration"
 urlpatterns = [
     path("", include("patients.dashboard_urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("health/", views.health, name="health"),
+    path("metrics", views.metrics, name="metrics"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

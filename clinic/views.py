@@ -1,16 +1,58 @@
 from __future__ import annotations
 
 import csv
+import hmac
+import logging
 
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views import View
 
+from clinic import ops
 from clinic.access import StaffRequiredMixin
 from clinic.audit import audit_record
 from clinic.forms import AuditFilterForm
 from clinic.models import AuditAction, AuditEvent, Role
 from clinic.paging import SeekPage
+from clinic.security import is_staff_account
+
+logger = logging.getLogger(__name__)
+
+
+def health(request) -> HttpResponse:
+    """Readiness for operators and monitors (issue 21): 200 when every check
+    passes, 503 otherwise. Everyone gets the plain status; staff past the
+    second factor also get each check's result (no patient data either way)."""
+    results = ops.health()
+    ok = all(r.ok for r in results.values())
+    body: dict = {"status": "ok" if ok else "fail"}
+    user = request.user
+    if is_staff_account(user) and user.is_verified():
+        body["checks"] = {name: {"ok": r.ok, **r.detail} for name, r in sorted(results.items())}
+    response = JsonResponse(body, status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    if not ok:
+        # One line naming the failed checks instead of Django's "Service
+        # Unavailable" error line on every probe of a monitor.
+        failed = sorted(name for name, r in results.items() if not r.ok)
+        logger.warning("health: failing checks: %s", ", ".join(failed))
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def metrics(request) -> HttpResponse:
+    """Prometheus gauges behind a bearer token (``METRICS_TOKEN``); off (404)
+    when no token is configured."""
+    token = settings.METRICS_TOKEN
+    if not token:
+        raise Http404
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        response = HttpResponse("unauthorized\n", status=401, content_type="text/plain")
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    return HttpResponse(ops.metrics_text(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 def healthz(request) -> HttpResponse:

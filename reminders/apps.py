@@ -6,4 +6,4 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self):
-        from reminders import panels, privacy  # noqa: F401  (register panels, export and erasure)
+        from reminders import ops, panels, privacy  # noqa: F401  (panels, export, erasure, health)

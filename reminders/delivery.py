@@ -33,22 +33,24 @@ from __future__ import annotations
 import functools
 import logging
 import smtplib
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from alerts.models import AlertKind, AlertUrgency
 from alerts.services import alert_raise
 from clinic.audit import audit_record
 from clinic.mail import drop_process_connection, process_connection
-from clinic.models import AuditAction
+from clinic.models import AuditAction, AuditEvent
 from patients.models import Patient, Status
-from reminders import sms
+from reminders import breaker, sms
 from reminders.messages import build_email, build_sms, due_summary
 from reminders.models import (
     OccurrenceState,
@@ -61,8 +63,6 @@ from reminders.scheduling import in_quiet_hours, parse_slot
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_BASE_S = 30
-BACKOFF_CAP_S = 300  # DESIGN.md: nothing waits longer than five minutes in the broker
 # Occurrences per send task: enough to spread the broker's cost per message,
 # few enough that a burst still spreads over every worker process.
 SEND_CHUNK = 10
@@ -74,8 +74,10 @@ SEND_TASK = "reminders.send_reminders"
 
 
 def backoff_seconds(attempts: int) -> int:
-    """30 s, 60 s, 120 s, 240 s, then 300 s: exponential, capped at 5 minutes."""
-    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, attempts - 1))
+    """30 s, 60 s, 120 s, 240 s, then 300 s by default: exponential, capped
+    (``REMINDER_BACKOFF_BASE_S``/``_CAP_S``; DESIGN.md: at most five minutes)."""
+    base, cap = settings.REMINDER_BACKOFF_BASE_S, settings.REMINDER_BACKOFF_CAP_S
+    return min(cap, base * 2 ** max(0, attempts - 1))
 
 
 # --- dispatching --------------------------------------------------------------
@@ -173,13 +175,24 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
             transaction.on_commit(lambda: _enqueue(ids))
         result.requeued = len(ids)
     sending_cutoff = now - timedelta(seconds=settings.REMINDER_SENDING_TIMEOUT_S)
-    result.unknown = ReminderOccurrence.objects.filter(
-        state=OccurrenceState.SENDING, sending_at__lt=sending_cutoff
-    ).update(
-        state=OccurrenceState.UNKNOWN,
-        last_error="no confirmation from the worker; not resent",
-        updated_at=now,
-    )
+    with transaction.atomic():
+        stuck = ReminderOccurrence.objects.filter(
+            state=OccurrenceState.SENDING, sending_at__lt=sending_cutoff
+        ).select_related("patient")
+        if connection.vendor == "postgresql":
+            stuck = stuck.select_for_update(of=("self",), skip_locked=True)
+        stuck_rows = list(stuck[: settings.REMINDER_DISPATCH_BATCH])
+        if stuck_rows:
+            result.unknown = ReminderOccurrence.objects.filter(
+                pk__in=[o.pk for o in stuck_rows], state=OccurrenceState.SENDING
+            ).update(
+                state=OccurrenceState.UNKNOWN,
+                last_error="no confirmation from the worker; not resent",
+                updated_at=now,
+            )
+            # No silent miss (issue 21): the clinician hears of each one.
+            for occurrence in stuck_rows:
+                _raise_unknown_alert(occurrence)
     expiry = now - timedelta(minutes=settings.REMINDER_MAX_AGE_MINUTES)
     for occurrence in ReminderOccurrence.objects.filter(
         Q(state=OccurrenceState.PLANNED) | Q(state=OccurrenceState.RETRY_WAIT),
@@ -202,6 +215,24 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
 
 
 # --- sending ------------------------------------------------------------------
+
+
+def _raise_unknown_alert(occurrence: ReminderOccurrence) -> None:
+    """An ``unknown`` occurrence: handed over (or about to be) when its worker
+    or database connection died, so it may or may not have arrived. It is
+    never resent; the clinician is told, as for a failure."""
+    alert_raise(
+        patient=occurrence.patient,
+        kind=AlertKind.REMINDER_UNKNOWN,
+        urgency=AlertUrgency.ROUTINE,
+        summary="A reminder may not have reached the patient (delivery could not be confirmed).",
+    )
+    audit_record(
+        action=AuditAction.REMINDER_UNKNOWN,
+        obj=occurrence,
+        patient_id=occurrence.patient_id,
+        clinic_id=occurrence.patient.clinic_id,
+    )
 
 
 def _raise_failed_alert(occurrence: ReminderOccurrence) -> None:
@@ -276,105 +307,341 @@ def _hand_off(occurrence: ReminderOccurrence, message) -> str:
 
 
 def _commit_without_waiting_for_disk() -> None:
-    """For the ``sent`` record only: if PostgreSQL itself crashed in the next
-    fraction of a second and lost this commit, the row would stay ``sending``
-    and the sweeper would record ``unknown``: never a second message. The
-    ``sending`` commit before the hand-off is the one that must be durable,
-    and it keeps the default."""
+    """For the outcome records only: if PostgreSQL itself crashed in the next
+    fraction of a second and lost this commit, the rows would stay ``sending``
+    and the sweeper would record ``unknown`` (and alert): never a second
+    message. The ``sending`` commit before the hand-off is the one that must
+    be durable, and it keeps the default."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+# How often the writes after a hand-off are tried, each on a fresh connection,
+# before the rows are left ``sending`` for the sweeper (issue 21).
+SETTLE_ATTEMPTS = 5
+SETTLE_PAUSE_S = 0.2
+
+
+def _on_fresh_connection(write, *, what: str):
+    """Run ``write`` (a function that opens its own transaction) and, when the
+    database connection dies under it, close it and try again on a new one.
+    Safe because every write after a hand-off is conditional on the row still
+    being ``sending``/``unknown``: a commit that did land before the error
+    makes the retry change nothing. Inside an outer transaction (tests) a
+    fresh connection is impossible, so the error goes up at once."""
+    for attempt in range(1, SETTLE_ATTEMPTS + 1):
+        try:
+            return write()
+        except (OperationalError, InterfaceError) as error:
+            if connection.in_atomic_block or attempt == SETTLE_ATTEMPTS:
+                raise
+            logger.warning(
+                "reminder %s: database connection lost (%s); retrying on a fresh one",
+                what,
+                type(error).__name__,
+            )
+            connection.close()
+            time.sleep(SETTLE_PAUSE_S * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _Outcome:
+    sent: dict = field(default_factory=dict)  # id -> provider message id
+    retry: dict = field(default_factory=dict)  # id -> error
+    failed: dict = field(default_factory=dict)  # id -> error
+    paused: list = field(default_factory=list)  # ids the circuit breaker held back
+
+
+def _audit_rows(action: AuditAction, occurrences) -> None:
+    """One audit event per occurrence, in one INSERT (what ``audit_record``
+    writes for each: ids only)."""
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                action=action,
+                object_type=ReminderOccurrence._meta.label_lower,
+                object_id=str(o.pk),
+                patient_id=o.patient_id,
+                clinic_id=o.patient.clinic_id,
+            )
+            for o in occurrences
+        ]
+    )
+
+
+def _lock_and_mark_sending(ids: list, now: datetime) -> tuple[dict, list, dict]:
+    """Transaction 1 of a chunk: lock the chunk's ``claimed`` rows (one
+    statement), decide per row (skip, too old, send), build each message and
+    mark every row to send ``sending`` in one UPDATE; committed before any
+    hand-off. Returns (outcome per id, [(occurrence, message)], rows by id)."""
+    results: dict = {}
+    to_send: list = []
+    with transaction.atomic():
+        rows = ReminderOccurrence.objects.select_related(
+            "patient", "patient__clinic", "patient__reminder_preference"
+        ).filter(pk__in=ids, state=OccurrenceState.CLAIMED)
+        if connection.vendor == "postgresql":
+            # A duplicate of this chunk running elsewhere holds the rows: skip
+            # them (it sends them); without SKIP LOCKED we would wait, then noop.
+            rows = rows.select_for_update(of=("self",), skip_locked=True)
+        found = {str(o.pk): o for o in rows}
+        skipped: dict = {}
+        too_old: list = []
+        for occurrence in found.values():
+            preference = getattr(occurrence.patient, "reminder_preference", None)
+            reason = skip_reason(occurrence, preference)
+            exercises, sessions = (
+                (0, 0) if reason else due_summary(occurrence.patient, occurrence.local_date)
+            )
+            if not reason and sessions == 0:
+                reason = "no sessions due (programme ended or changed)"
+            if reason:
+                skipped[occurrence.pk] = reason
+                results[str(occurrence.pk)] = "skipped"
+                continue
+            if now - occurrence.due_at > timedelta(minutes=settings.REMINDER_MAX_AGE_MINUTES):
+                too_old.append(occurrence)
+                results[str(occurrence.pk)] = "failed"
+                continue
+            attempt = occurrence.attempts + 1
+            if occurrence.channel == ReminderChannel.SMS:
+                message = build_sms(occurrence, exercises, sessions)
+                # The provider's id comes back from the hand-off; the reference
+                # (the occurrence id, also its Idempotency-Key) is known now.
+                known_id = f"sms:{occurrence.pk}"
+            else:
+                message = build_email(occurrence, exercises, sessions, attempt=attempt)
+                known_id = message.extra_headers["Message-ID"]
+            occurrence.provider_message_id = known_id
+            occurrence.attempts = attempt
+            to_send.append((occurrence, message))
+        if skipped:
+            ReminderOccurrence.objects.filter(pk__in=list(skipped)).update(
+                state=OccurrenceState.SKIPPED,
+                last_error=Case(*(When(pk=pk, then=Value(r)) for pk, r in skipped.items())),
+                updated_at=now,
+            )
+        if too_old:
+            ReminderOccurrence.objects.filter(pk__in=[o.pk for o in too_old]).update(
+                state=OccurrenceState.FAILED,
+                last_error=Coalesce(NullIf(F("last_error"), Value("")), Value("not sent in time")),
+                updated_at=now,
+            )
+            for occurrence in too_old:
+                _raise_failed_alert(occurrence)
+        if to_send:
+            # The chunk's Message-IDs are recorded with the ``sending`` mark, so
+            # an ``unknown`` row can be matched in the mail server's log.
+            ReminderOccurrence.objects.filter(pk__in=[o.pk for o, _ in to_send]).update(
+                state=OccurrenceState.SENDING,
+                sending_at=now,
+                attempts=F("attempts") + 1,
+                provider_message_id=Case(
+                    *(When(pk=o.pk, then=Value(o.provider_message_id)) for o, _ in to_send)
+                ),
+                updated_at=now,
+            )
+    for pk in ids:
+        results.setdefault(str(pk), "noop")
+    return results, to_send, found
+
+
+def _hand_off_all(to_send: list) -> _Outcome:
+    outcome = _Outcome()
+    for occurrence, message in to_send:
+        pk = occurrence.pk
+        if not breaker.allows(occurrence.channel):
+            # The channel is paused after repeated connection failures: the row
+            # waits without spending an attempt and without touching the server.
+            outcome.paused.append(pk)
+            continue
+        try:
+            provider_id = _hand_off(occurrence, message)
+        except PermanentDeliveryError as error:
+            outcome.failed[pk] = str(error)
+            breaker.record(occurrence.channel, ok=True)
+        except TransientDeliveryError as error:
+            outcome.retry[pk] = str(error)
+            breaker.record(occurrence.channel, ok=False)
+        else:
+            outcome.sent[pk] = provider_id
+            breaker.record(occurrence.channel, ok=True)
+    return outcome
+
+
+def _record_outcomes(to_send: list, outcome: _Outcome) -> None:
+    """Transaction 2 of a chunk: every outcome in one transaction, each write
+    conditional on the row still being ``sending`` (or ``unknown``: a late
+    confirmation settles a row the sweeper gave up on)."""
+    by_id = {o.pk: o for o, _ in to_send}
+    now = timezone.now()
+    settle = [OccurrenceState.SENDING, OccurrenceState.UNKNOWN]
+    with transaction.atomic():
+        _commit_without_waiting_for_disk()
+        if outcome.sent:
+            states = dict(
+                ReminderOccurrence.objects.filter(pk__in=list(outcome.sent), state__in=settle)
+                .select_for_update()
+                .values_list("pk", "state")
+            )
+            if states:
+                ReminderOccurrence.objects.filter(pk__in=list(states)).update(
+                    state=OccurrenceState.SENT,
+                    sent_at=now,
+                    provider_message_id=Case(
+                        *(When(pk=pk, then=Value(outcome.sent[pk][:200])) for pk in states)
+                    ),
+                    last_error="",
+                    updated_at=now,
+                )
+                _audit_rows(AuditAction.REMINDER_SENT, [by_id[pk] for pk in states])
+                late = [by_id[pk] for pk, s in states.items() if s == OccurrenceState.UNKNOWN]
+                if late:
+                    _audit_rows(AuditAction.REMINDER_RECONCILED, late)
+        too_old = now - timedelta(minutes=settings.REMINDER_MAX_AGE_MINUTES)
+        failed = dict(outcome.failed)
+        retry = {}
+        for pk, error in outcome.retry.items():
+            if by_id[pk].due_at < too_old:
+                failed[pk] = error
+            else:
+                retry[pk] = error
+        if failed:
+            done = list(
+                ReminderOccurrence.objects.filter(pk__in=list(failed), state__in=settle)
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+            if done:
+                ReminderOccurrence.objects.filter(pk__in=done).update(
+                    state=OccurrenceState.FAILED,
+                    last_error=Case(*(When(pk=pk, then=Value(failed[pk][:200])) for pk in done)),
+                    updated_at=now,
+                )
+                for pk in done:
+                    _raise_failed_alert(by_id[pk])
+        if retry:
+            ReminderOccurrence.objects.filter(pk__in=list(retry), state__in=settle).update(
+                state=OccurrenceState.RETRY_WAIT,
+                next_attempt_at=Case(
+                    *(
+                        When(
+                            pk=pk,
+                            then=Value(
+                                now + timedelta(seconds=backoff_seconds(by_id[pk].attempts))
+                            ),
+                        )
+                        for pk in retry
+                    )
+                ),
+                last_error=Case(*(When(pk=pk, then=Value(e[:200])) for pk, e in retry.items())),
+                updated_at=now,
+            )
+        if outcome.paused:
+            # Never handed over: back to waiting, the attempt given back.
+            ReminderOccurrence.objects.filter(
+                pk__in=outcome.paused, state=OccurrenceState.SENDING
+            ).update(
+                state=OccurrenceState.RETRY_WAIT,
+                attempts=F("attempts") - 1,
+                next_attempt_at=Case(
+                    *(
+                        When(
+                            pk=pk,
+                            then=Value(
+                                now + timedelta(seconds=breaker.pause_left(by_id[pk].channel))
+                            ),
+                        )
+                        for pk in outcome.paused
+                    )
+                ),
+                last_error="channel paused (circuit breaker)",
+                updated_at=now,
+            )
+
+
+def reminders_send(occurrence_ids: list) -> list[str]:
+    """Send a chunk (at most ``SEND_CHUNK``) of claimed occurrences, each at
+    most once. Idempotent: a second call (a redelivered message, a duplicate
+    from the sweeper) finds the rows no longer ``claimed`` and does nothing.
+
+    Round trips: one transaction locks the chunk and marks it ``sending``
+    (committed before any hand-off: a crash from here on leaves at most this
+    chunk ``unknown``, alerted, never resent); the hand-offs; one transaction
+    records every outcome, retried on a fresh connection if the database
+    connection dies. Returns what happened to each id, for logs and tests."""
+    now = timezone.now()
+    results, to_send, _ = _lock_and_mark_sending(list(occurrence_ids), now)
+    if not to_send:
+        return [results[str(pk)] for pk in occurrence_ids]
+    outcome = _hand_off_all(to_send)
+    _on_fresh_connection(lambda: _record_outcomes(to_send, outcome), what="outcome write")
+    for pk in outcome.sent:
+        results[str(pk)] = "sent"
+    for pk in outcome.retry:
+        results[str(pk)] = "retry"
+    for pk in outcome.failed:
+        results[str(pk)] = "failed"
+    for pk in outcome.paused:
+        results[str(pk)] = "paused"
+    return [results[str(pk)] for pk in occurrence_ids]
+
+
 def reminder_deliver(*, occurrence_id) -> str:
-    """Send one occurrence at most once. Idempotent: a second call (a
-    redelivered message, a duplicate from the sweeper) finds the row no longer
-    ``claimed`` and does nothing. Returns what happened, for logs and tests."""
+    """One occurrence (a chunk of one); what happened to it. A row not
+    ``claimed`` gives ``noop:<state>``."""
+    (result,) = reminders_send([occurrence_id])
+    if result == "noop":
+        row = ReminderOccurrence.objects.filter(pk=occurrence_id).values_list("state", flat=True)
+        state = row.first()
+        return f"noop:{state}" if state else "missing"
+    return result
+
+
+# --- reconciliation (issue 21) --------------------------------------------------
+
+
+def reminder_reconcile(*, occurrence_id, delivered: bool, actor=None, note: str = "") -> bool:
+    """Settle an ``unknown`` occurrence from what the channel says (the mail
+    server's log matched by Message-ID, an SMS gateway's status): ``sent`` or
+    ``failed`` (the latter with the failed alert, as any failure). Audited.
+    Returns False when the row was not ``unknown`` (nothing changed)."""
     now = timezone.now()
     with transaction.atomic():
         occurrence = (
             ReminderOccurrence.objects.select_for_update(of=("self",))
-            .select_related("patient", "patient__clinic", "patient__reminder_preference")
-            .filter(pk=occurrence_id)
+            .select_related("patient")
+            .filter(pk=occurrence_id, state=OccurrenceState.UNKNOWN)
             .first()
         )
         if occurrence is None:
-            return "missing"
-        if occurrence.state != OccurrenceState.CLAIMED:
-            return f"noop:{occurrence.state}"
-        preference = getattr(occurrence.patient, "reminder_preference", None)
-        reason = skip_reason(occurrence, preference)
-        exercises, sessions = (
-            (0, 0) if reason else due_summary(occurrence.patient, occurrence.local_date)
-        )
-        if not reason and sessions == 0:
-            reason = "no sessions due (programme ended or changed)"
-        if reason:
-            occurrence.state = OccurrenceState.SKIPPED
-            occurrence.last_error = reason
-            occurrence.save(update_fields=["state", "last_error", "updated_at"])
-            return "skipped"
-        if now - occurrence.due_at > timedelta(minutes=settings.REMINDER_MAX_AGE_MINUTES):
-            occurrence.state = OccurrenceState.FAILED
-            occurrence.last_error = (occurrence.last_error or "not sent in time")[:200]
-            occurrence.save(update_fields=["state", "last_error", "updated_at"])
-            _raise_failed_alert(occurrence)
-            return "failed"
-        if occurrence.channel == ReminderChannel.SMS:
-            message = build_sms(occurrence, exercises, sessions)
+            return False
+        if delivered:
+            occurrence.state = OccurrenceState.SENT
+            occurrence.sent_at = now
+            occurrence.last_error = ""
         else:
-            message = build_email(occurrence, exercises, sessions)
-        occurrence.state = OccurrenceState.SENDING
-        occurrence.sending_at = now
-        occurrence.attempts += 1
-        occurrence.save(update_fields=["state", "sending_at", "attempts", "updated_at"])
-    # Committed: from here a crash leaves "sending", which the sweeper turns into
-    # "unknown"; the message is never handed over twice.
-    try:
-        provider_id = _hand_off(occurrence, message)
-    except PermanentDeliveryError as error:
-        return _after_failure(occurrence, str(error), permanent=True)
-    except TransientDeliveryError as error:
-        return _after_failure(occurrence, str(error), permanent=False)
-    with transaction.atomic():
-        _commit_without_waiting_for_disk()
-        updated = ReminderOccurrence.objects.filter(
-            pk=occurrence.pk, state=OccurrenceState.SENDING
-        ).update(
-            state=OccurrenceState.SENT,
-            sent_at=timezone.now(),
-            provider_message_id=provider_id[:200],
-            last_error="",
-            updated_at=timezone.now(),
+            occurrence.state = OccurrenceState.FAILED
+            occurrence.last_error = (note or "not delivered (reconciled)")[:200]
+        occurrence.save(update_fields=["state", "sent_at", "last_error", "updated_at"])
+        if not delivered:
+            _raise_failed_alert(occurrence)
+        audit_record(
+            action=AuditAction.REMINDER_RECONCILED,
+            actor=actor,
+            obj=occurrence,
+            patient_id=occurrence.patient_id,
+            clinic_id=occurrence.patient.clinic_id,
         )
-        if updated:
-            audit_record(
-                action=AuditAction.REMINDER_SENT,
-                obj=occurrence,
-                patient_id=occurrence.patient_id,
-                clinic_id=occurrence.patient.clinic_id,
-            )
-    return "sent"
+    return True
 
 
-def _after_failure(occurrence: ReminderOccurrence, error: str, *, permanent: bool) -> str:
-    now = timezone.now()
-    too_old = now - occurrence.due_at > timedelta(minutes=settings.REMINDER_MAX_AGE_MINUTES)
-    with transaction.atomic():
-        if permanent or too_old:
-            updated = ReminderOccurrence.objects.filter(
-                pk=occurrence.pk, state=OccurrenceState.SENDING
-            ).update(state=OccurrenceState.FAILED, last_error=error[:200], updated_at=now)
-            if updated:
-                _raise_failed_alert(occurrence)
-            return "failed"
-        ReminderOccurrence.objects.filter(pk=occurrence.pk, state=OccurrenceState.SENDING).update(
-            state=OccurrenceState.RETRY_WAIT,
-            next_attempt_at=now + timedelta(seconds=backoff_seconds(occurrence.attempts)),
-            last_error=error[:200],
-            updated_at=now,
-        )
-    return "retry"
+def reminders_unknown():
+    """The ``unknown`` occurrences, oldest first (for operators; ids and
+    technical fields only)."""
+    return ReminderOccurrence.objects.filter(state=OccurrenceState.UNKNOWN).order_by("sending_at")
 
 
 # --- opting out ---------------------------------------------------------------

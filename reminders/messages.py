@@ -4,7 +4,6 @@ conditions), the portal link and the one-click unsubscribe link."""
 from __future__ import annotations
 
 from datetime import date
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.urls import reverse
@@ -50,7 +49,14 @@ def unsubscribe_url(patient_id) -> str:
     )
 
 
-def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int):
+def message_id(occurrence_id, attempt: int) -> str:
+    """The email's Message-ID, known before the hand-off and recorded with the
+    ``sending`` mark, so an ``unknown`` row can be looked up in the mail
+    server's log (issue 21). One per attempt."""
+    return f"<reminder.{occurrence_id}.{attempt}@reminders.clinic>"
+
+
+def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int, *, attempt: int = 1):
     patient = occurrence.patient
     unsubscribe = unsubscribe_url(patient.pk)
     message = build_templated_mail(
@@ -66,7 +72,7 @@ def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int):
     )
     message.extra_headers.update(
         {
-            "Message-ID": make_msgid(domain="reminders.clinic"),
+            "Message-ID": message_id(occurrence.pk, attempt),
             "X-Reminder-Id": str(occurrence.pk),
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058

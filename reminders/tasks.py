@@ -7,6 +7,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
+from clinic import ops
 from reminders import delivery, planner
 
 # How the send tasks run: acknowledged after the work (a killed worker's message
@@ -28,12 +29,13 @@ def send_reminders(occurrence_ids: list[str]) -> list[str]:
     """A few occurrences in one task (what the dispatcher queues): each row's
     own state still decides, so a redelivered or retried chunk sends nothing
     twice; it only saves the broker round trip per message."""
-    return [delivery.reminder_deliver(occurrence_id=pk) for pk in occurrence_ids]
+    return delivery.reminders_send(occurrence_ids)
 
 
 @shared_task(name="reminders.tick", ignore_result=True)
 def reminders_tick() -> dict:
     """Every minute (UTC): sweep, then dispatch what is due."""
+    ops.mark("tick")  # beat and a dispatch worker are alive (/health/, /metrics)
     swept = delivery.reminders_sweep()
     claimed = delivery.reminders_dispatch()
     return {

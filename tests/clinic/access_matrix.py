@@ -4,6 +4,11 @@ STAFF = ("reception", "clinician", "colleague", "clinic_admin")
 EVERYONE = ("anonymous", "patient", *STAFF)
 
 STAFF_MATRIX = {
+    # No worker heartbeat in the test Redis: unhealthy (503) for everyone; the
+    # details (staff past the second factor) are tested in test_health_metrics.
+    "health": (None, dict.fromkeys(EVERYONE, 503)),
+    # No METRICS_TOKEN in the tests: the endpoint is off for everyone.
+    "metrics": (None, dict.fromkeys(EVERYONE, 404)),
     # Patients have no second factor: the page sends them on.
     "otp-verify": (None, {"anonymous": 302, "patient": 302, **dict.fromkeys(STAFF, 200)}),
     # Every staff persona already has a confirmed device: on to verification.
