@@ -20,6 +20,7 @@ class AlertKind(models.TextChoices):
     PAIN_HIGH = "pain_high", "Pain 7 or more, or 2 points above baseline"
     OUTCOME_WORSE = "outcome_worse", "Outcome score worse by its MCID"
     REMINDER_FAILED = "reminder_failed", "Reminder could not be delivered"
+    MESSAGE_RED_FLAG = "message_red_flag", "Red-flag words in a patient's message"
 
 
 def alert_kind_choices() -> list[tuple[str, str]]:

@@ -188,6 +188,12 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
     API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
     API_READ = "api_read", "FHIR API request"
+    MESSAGE_SENT = "message_sent", "Sent a secure message"
+    MESSAGE_READ = "message_read", "Read secure messages"
+    MESSAGE_ASSIGNED = "message_assigned", "Assigned a conversation"
+    MESSAGE_HANDLED = "message_handled", "Marked a conversation handled"
+    MESSAGE_FILED = "message_filed", "Filed a conversation to the record"
+    MESSAGE_NOTICE_SENT = "message_notice_sent", "Sent a new-message notice"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

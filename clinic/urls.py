@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("fhir/R4/", include("fhir_r4.api_urls")),
     path("fhir/", include("fhir_r4.urls")),
+    path("messages/", include("messaging.urls")),
     path("portal/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]
