@@ -38,8 +38,18 @@ STAFF_MATRIX = {
 }
 
 
+ADMIN_MODELS = {
+    "messaging_messagingsettings": ("messaging_settings", "other_messaging_settings"),
+}
+ADMIN_ADD_ALLOWED = {"messaging_messagingsettings"}
+
+
 def extend_ctx(ctx) -> None:
     from messaging import services
+    from messaging.models import MessagingSettings
+
+    ctx["messaging_settings"] = MessagingSettings.objects.create(clinic=ctx["clinic"])
+    ctx["other_messaging_settings"] = MessagingSettings.objects.create(clinic=ctx["other_clinic"])
 
     patient = ctx["patient_record"]
     clinician = ctx["users"]["clinician"]
