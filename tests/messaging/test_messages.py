@@ -284,3 +284,19 @@ def test_services_refuse_over_the_rate_directly(patient_record, patient, setting
     services.message_send_by_patient(patient=patient_record, user=patient, body="one")
     with pytest.raises(services.MessageRefusedError):
         services.message_send_by_patient(patient=patient_record, user=patient, body="two")
+
+
+def test_background_polls_do_not_keep_an_idle_session_alive(portal):
+    import time
+
+    from clinic.security import SEEN_WRITE_INTERVAL_SECONDS, SESSION_SEEN_KEY
+
+    session = portal.session
+    old = int(time.time()) - SEEN_WRITE_INTERVAL_SECONDS - 5
+    session[SESSION_SEEN_KEY] = old
+    session.save()
+    url = reverse("portal:messages")
+    assert portal.get(url, HTTP_HX_REQUEST="true", HTTP_X_BACKGROUND_POLL="1").status_code == 200
+    assert portal.session[SESSION_SEEN_KEY] == old
+    portal.get(url)  # the person using the page
+    assert portal.session[SESSION_SEEN_KEY] > old

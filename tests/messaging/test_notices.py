@@ -50,9 +50,7 @@ def consenting(patient_record, patient):
 
 @pytest.mark.django_db
 class TestOutbox:
-    def test_messages_within_minutes_share_one_notice_without_the_text(
-        self, consenting, clinician
-    ):
+    def test_messages_within_minutes_share_one_notice_without_the_text(self, consenting, clinician):
         first = _staff_reply(consenting, clinician)
         second = _staff_reply(consenting, clinician, body="and another thing")
         assert first.notice_id == second.notice_id
