@@ -352,6 +352,15 @@ def conversation_file(
     return filed
 
 
+def thread_version(conversation: Conversation | None, *, for_patient: bool) -> str:
+    """What a poll compares: changes with a new message and with the other
+    side reading (the "Read" marks). Read from the conversation row only."""
+    if conversation is None or conversation.last_message_at is None:
+        return "empty"
+    other_unread = conversation.unread_by_staff if for_patient else conversation.unread_by_patient
+    return f"{conversation.last_message_at.timestamp():.6f}-{other_unread}"
+
+
 def unread_conversations(user: User) -> int:
     """Conversations with patient messages nobody in the team has read (the
     menu badge): one query."""

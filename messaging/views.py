@@ -157,15 +157,19 @@ class ThreadView(_ThreadMixin, View):
         }
 
     def get(self, request, patient_id):
-        if self.conversation is not None:
+        conversation = self.conversation
+        version = services.thread_version(conversation, for_patient=False)
+        if request.htmx and request.GET.get("version") == version:
+            if conversation is None or not conversation.unread_by_staff:
+                return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
+        if conversation is not None and (not request.htmx or conversation.unread_by_staff):
             services.thread_mark_read(
-                conversation=self.conversation,
-                by_patient=False,
-                user=request.user,
-                request=request,
+                conversation=conversation, by_patient=False, user=request.user, request=request
             )
         context = self._context(request)
+        context["version"] = version
         if request.htmx:
+            context["announce"] = True
             return render(request, "messaging/includes/thread.html", context)
         return render(request, "messaging/thread.html", context)
 

@@ -308,12 +308,18 @@ class MessagesView(PatientRequiredMixin, View):
 
     def get(self, request):
         conversation = Conversation.objects.filter(patient=self.patient).first()
+        version = messaging.thread_version(conversation, for_patient=True)
+        if request.htmx and request.GET.get("version") == version:
+            if conversation is None or not conversation.unread_by_patient:
+                return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
         if conversation is not None and (not request.htmx or conversation.unread_by_patient):
             messaging.thread_mark_read(
                 conversation=conversation, by_patient=True, user=request.user, request=request
             )
         context = self._context(request)
+        context["version"] = version
         if request.htmx:
+            context["announce"] = True
             return render(request, "portal/includes/message_thread.html", context)
         return render(request, self.template_name, context)
 

@@ -300,3 +300,28 @@ def test_background_polls_do_not_keep_an_idle_session_alive(portal):
     assert portal.session[SESSION_SEEN_KEY] == old
     portal.get(url)  # the person using the page
     assert portal.session[SESSION_SEEN_KEY] > old
+
+
+def test_a_poll_answers_no_content_until_something_changes(portal, staff, patient_record):
+    from messaging.services import thread_version
+
+    _send(portal, QUESTION)
+    headers = {"HTTP_HX_REQUEST": "true", "HTTP_X_BACKGROUND_POLL": "1"}
+    url = reverse("portal:messages")
+
+    def version():
+        return thread_version(Conversation.objects.get(), for_patient=True)
+
+    seen = version()
+    assert portal.get(url, {"version": seen}, **headers).status_code == 204
+    reads = AuditEvent.objects.filter(action=AuditAction.MESSAGE_READ).count()
+    staff.get(reverse("messaging:thread", args=[patient_record.pk]))
+    staff.post(reverse("messaging:thread", args=[patient_record.pk]), {"body": "Answer here"})
+    response = portal.get(url, {"version": seen}, **headers)
+    body = response.content.decode()
+    assert response.status_code == 200 and "Answer here" in body
+    assert 'id="thread-status"' in body and 'hx-swap-oob="true"' in body
+    # The staff side's reading shows as "Read" on the patient's message.
+    assert "Read" in body
+    assert AuditEvent.objects.filter(action=AuditAction.MESSAGE_READ).count() == reads + 2
+    assert portal.get(url, {"version": version()}, **headers).status_code == 204
