@@ -159,9 +159,9 @@ class ThreadView(_ThreadMixin, View):
     def get(self, request, patient_id):
         conversation = self.conversation
         version = services.thread_version(conversation, for_patient=False)
-        if request.htmx and request.GET.get("version") == version:
-            if conversation is None or not conversation.unread_by_staff:
-                return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
+        nothing_new = conversation is None or not conversation.unread_by_staff
+        if request.htmx and request.GET.get("version") == version and nothing_new:
+            return HttpResponse(status=204)  # htmx keeps the page as it is
         if conversation is not None and (not request.htmx or conversation.unread_by_staff):
             services.thread_mark_read(
                 conversation=conversation, by_patient=False, user=request.user, request=request

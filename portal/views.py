@@ -309,9 +309,9 @@ class MessagesView(PatientRequiredMixin, View):
     def get(self, request):
         conversation = Conversation.objects.filter(patient=self.patient).first()
         version = messaging.thread_version(conversation, for_patient=True)
-        if request.htmx and request.GET.get("version") == version:
-            if conversation is None or not conversation.unread_by_patient:
-                return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
+        nothing_new = conversation is None or not conversation.unread_by_patient
+        if request.htmx and request.GET.get("version") == version and nothing_new:
+            return HttpResponse(status=204)  # htmx keeps the page as it is
         if conversation is not None and (not request.htmx or conversation.unread_by_patient):
             messaging.thread_mark_read(
                 conversation=conversation, by_patient=True, user=request.user, request=request
