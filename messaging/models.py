@@ -43,9 +43,11 @@ class MessagingSettings(models.Model):
 
 class ConversationQuerySet(ClinicScopedQuerySet):
     """Conversations of the user's clinics. Every staff role sees that a
-    conversation exists (who wrote, when); the text is gated in the views."""
+    conversation exists (who wrote, when); the text is gated in the views.
+    Scoped by the patient's clinic now (a patient may move to another clinic;
+    ``Conversation.clinic`` is only kept in step with each message)."""
 
-    clinic_path = "clinic_id"
+    clinic_path = "patient__clinic_id"
     clinical = False
 
 
@@ -88,7 +90,7 @@ class Conversation(models.Model):
 
 
 class MessageQuerySet(ClinicScopedQuerySet):
-    clinic_path = "conversation__clinic_id"
+    clinic_path = "conversation__patient__clinic_id"
     clinical = True
 
 

@@ -163,6 +163,7 @@ def message_send_by_patient(
             sent_anyway=bool(flags) and sent_anyway,
         )
         Conversation.objects.filter(pk=conversation.pk).update(
+            clinic_id=patient.clinic_id,
             needs_reply=True,
             handled_at=None,
             handled_by=None,

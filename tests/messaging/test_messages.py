@@ -325,3 +325,18 @@ def test_a_poll_answers_no_content_until_something_changes(portal, staff, patien
     assert "Read" in body
     assert AuditEvent.objects.filter(action=AuditAction.MESSAGE_READ).count() == reads + 2
     assert portal.get(url, {"version": version()}, **headers).status_code == 204
+
+
+def test_a_patient_moved_to_another_clinic_takes_the_conversation_along(
+    portal, staff, colleague, patient_record, other_clinic
+):
+    _send(portal, QUESTION)
+    patient_record.clinic = other_clinic
+    patient_record.save()
+    assert "Quigley" not in staff.get(reverse("messaging:inbox")).content.decode()
+    assert "1" not in staff.get(reverse("messaging:badge")).content.decode()
+    elsewhere = OTPClient()
+    elsewhere.force_login(colleague)
+    assert "Quigley" in elsewhere.get(reverse("messaging:inbox")).content.decode()
+    thread = elsewhere.get(reverse("messaging:thread", args=[patient_record.pk]))
+    assert "heel drop" in thread.content.decode()
