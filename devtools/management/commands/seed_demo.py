@@ -116,7 +116,7 @@ class Command(BaseCommand):
                     sender=clinician.user,
                     body=answer,
                 )
-            last = conversation.messages.order_by("-created_at").first()
+            last = conversation.messages.latest("created_at")
             Conversation.objects.filter(pk=conversation.pk).update(
                 last_message_at=last.created_at,
                 last_from_patient=last.from_patient,
