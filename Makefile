@@ -64,7 +64,7 @@ lint: $(VENV)/.installed-dev
 # mypy with the django-stubs plugin ([tool.mypy] in pyproject.toml): the
 # services, selectors and api modules fully annotated.
 typecheck: $(VENV)/.installed-dev
-	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/mypy clinic patients assessments exercises programmes alerts tracking reminders fhir_r4 portal devtools
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/mypy clinic patients assessments exercises programmes alerts tracking reminders messaging fhir_r4 portal devtools
 
 # import-linter: the apps depend one way ([tool.importlinter] in pyproject.toml).
 layers: $(VENV)/.installed-dev
@@ -82,7 +82,7 @@ migrations-check: $(VENV)/.installed-dev
 # packages; where its service cannot be reached it says NOT AUDITED loudly and
 # fails only with PIP_AUDIT_REQUIRED=1 (see .ci/pip_audit_check.py).
 security: $(VENV)/.installed-dev
-	$(BIN)/bandit -q -r clinic patients assessments exercises programmes alerts tracking reminders fhir_r4 portal devtools -x '*/migrations/*' -ll
+	$(BIN)/bandit -q -r clinic patients assessments exercises programmes alerts tracking reminders messaging fhir_r4 portal devtools -x '*/migrations/*' -ll
 	$(BIN)/python .ci/pip_audit_check.py
 
 # docs/clinical-rules.md from the rules in the code (a test fails when it is stale).

@@ -21,6 +21,7 @@ class AlertKind(models.TextChoices):
     OUTCOME_WORSE = "outcome_worse", "Outcome score worse by its MCID"
     REMINDER_FAILED = "reminder_failed", "Reminder could not be delivered"
     REMINDER_UNKNOWN = "reminder_unknown", "A reminder may not have reached the patient"
+    MESSAGE_RED_FLAG = "message_red_flag", "Red-flag words in a patient's message"
 
 
 def alert_kind_choices() -> list[tuple[str, str]]:

@@ -31,6 +31,8 @@ app.conf.beat_schedule = {
     # every 10 minutes (idempotent; a preference change also plans at once).
     "reminders-tick": {"task": "reminders.tick", "schedule": TICK_S},
     "reminders-plan": {"task": "reminders.plan", "schedule": 600.0},
+    # New-message notices (issue 16): the outbox, every minute.
+    "messaging-notices": {"task": "messaging.notices_tick", "schedule": 60.0},
     # Nightly: weekly adherence snapshots, then the alert rules, then digests.
     "adherence-snapshots": {
         "task": "tracking.adherence_snapshots",

@@ -244,6 +244,12 @@ class AuditAction(models.TextChoices):
     CLIP_VIEWED = "clip_viewed", "Viewed a clip of the patient"
     CLIP_REMOVED = "clip_removed", "Removed a clip of the patient"
     PROGRAMME_EMAIL_SENT = "programme_email_sent", "Sent a programme email"
+    MESSAGE_SENT = "message_sent", "Sent a secure message"
+    MESSAGE_READ = "message_read", "Read secure messages"
+    MESSAGE_ASSIGNED = "message_assigned", "Assigned a conversation"
+    MESSAGE_HANDLED = "message_handled", "Marked a conversation handled"
+    MESSAGE_FILED = "message_filed", "Filed a conversation to the record"
+    MESSAGE_NOTICE_SENT = "message_notice_sent", "Sent a new-message notice"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

@@ -54,6 +54,9 @@ class NavEntry:
     clinical_only: bool = False
     # Shown only to clinic admins (e.g. the FHIR API tokens).
     admin_only: bool = False
+    # A URL name answering a small badge fragment (e.g. an unread count),
+    # loaded by HTMX after the page: no page pays a query for it.
+    badge_url_name: str = ""
 
 
 _nav: list[NavEntry] = []

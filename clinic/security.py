@@ -129,6 +129,10 @@ def session_stamp_login(request) -> None:
     request.session[SESSION_SEEN_KEY] = now
 
 
+# Sent by polling elements (hx-headers): such requests do not count as activity.
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -145,6 +149,10 @@ class SessionTimeoutMiddleware:
             if idle or too_old:
                 audit_record(action=AuditAction.SESSION_EXPIRED, request=request, actor=user)
                 logout(request)
+            elif request.headers.get(BACKGROUND_POLL_HEADER):
+                # A page polling in the background (HTMX) is not the person
+                # using it: it never keeps an idle session alive.
+                pass
             elif now - seen >= SEEN_WRITE_INTERVAL_SECONDS or SESSION_SEEN_KEY not in session:
                 session[SESSION_SEEN_KEY] = now
         return self.get_response(request)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tracking",
     "reminders",
     "fhir_r4",
+    "messaging",
     "portal",
     "devtools",
 ]

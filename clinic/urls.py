@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("fhir/R4/", include("fhir_r4.api_urls")),
     path("fhir/", include("fhir_r4.urls")),
+    path("messages/", include("messaging.urls")),
     path("portal/", include("portal.urls")),
     # Private files (pictures, videos, clips): served after an access check.
     path("files/", include("programmes.media_urls")),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("questionnaires/", views.QuestionnaireListView.as_view(), name="questionnaires"),
     path("questionnaires/<slug:code>/", views.QuestionnaireView.as_view(), name="questionnaire"),
     path("progress/", views.ProgressView.as_view(), name="progress"),
+    path("messages/", views.MessagesView.as_view(), name="messages"),
     path("reminders/", views.RemindersView.as_view(), name="reminders"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("my-data/", views.MyDataView.as_view(), name="my-data"),

@@ -224,3 +224,45 @@ def test_portal_forms_have_no_free_text_and_echo_bad_choices_escaped(client, pat
         reverse("portal:check-in"), {"pain_now": PAYLOADS[0], "flag_calf": PAYLOADS[1]}
     ).content.decode()
     assert_escaped(body, "portal check-in")
+
+
+@pytest.mark.django_db
+def test_messages_are_escaped_on_every_page_that_shows_them(
+    client, clinician, patient, patient_record
+):
+    """Secure messages (issue 16): payloads sent by the patient and by staff
+    through their forms come back escaped in the portal, the staff thread, a
+    conversation filed to the record, the inbox and the subject-access export;
+    links stay plain links."""
+    from messaging.forms import PatientMessageForm, StaffReplyForm
+    from tests.conftest import OTPClient
+
+    portal = OTPClient()
+    portal.force_login(patient)
+    for index, payload in enumerate(PAYLOADS):
+        form = PatientMessageForm()
+        assert free_text_fields(form) == ["body"]
+        data = _fill(form, {})
+        data["body"] = payload + ' https://example.org/a"onmouseover=alert(1)'
+        assert portal.post(reverse("portal:messages"), data).status_code == 302, index
+    client.force_login(clinician)
+    thread = reverse("messaging:thread", args=[patient_record.pk])
+    reply = _fill(StaffReplyForm(), {})
+    assert client.post(thread, reply).status_code == 302
+    client.post(reverse("messaging:file", args=[patient_record.pk]))
+    from messaging.models import FiledConversation
+
+    filed = FiledConversation.objects.get()
+    for url in (
+        reverse("messaging:inbox"),
+        thread,
+        reverse("messaging:filed", args=[filed.pk]),
+        reverse("patients:detail", args=[patient_record.pk]),
+        reverse("patients:subject-access", args=[patient_record.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert_escaped(body, url)
+        assert 'onmouseover=alert(1)"' not in body.replace("&quot;", "")
+    body = portal.get(reverse("portal:messages")).content.decode()
+    assert_escaped(body, "portal messages")
+    assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in body

@@ -8,6 +8,7 @@ gives the suspected condition, never lower.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 EMERGENCY = "E"
@@ -129,3 +130,125 @@ def urgency_of(codes) -> str:
     if SAME_DAY in levels:
         return SAME_DAY
     return ""
+
+
+# --- Red-flag words in a patient's message (issue 16) --------------------------
+#
+# Words a patient might write that echo the self-screen's red-flag answers. A
+# message is never blocked: a match makes the portal say what was noticed and
+# offer the check-in (the self-screen above) before sending; sent anyway, it
+# raises an urgent alert for the clinician. Matching is on whole words and
+# phrases, case-insensitive; it is a prompt, not a diagnosis.
+
+
+@dataclass(frozen=True)
+class RedFlagWords:
+    code: str
+    label: str  # what the patient is told was noticed
+    phrases: tuple[str, ...]
+
+
+RED_FLAG_WORDS: tuple[RedFlagWords, ...] = (
+    # Cauda equina: saddle sensory loss or paraesthesia (SPEC 1.4; [S13, S14, S16]).
+    RedFlagWords(
+        "saddle",
+        "numbness around your back passage or genitals",
+        (
+            "saddle",
+            "numb bum",
+            "numb bottom",
+            "numb genitals",
+            "numbness in my groin",
+            "numb groin",
+            "numb between my legs",
+            "can't feel my bottom",
+            "cannot feel my bottom",
+        ),
+    ),
+    # Cauda equina: bladder or bowel disturbance (SPEC 1.4; [S13, S14, S21]).
+    RedFlagWords(
+        "bladder_bowel",
+        "trouble passing urine or controlling your bladder or bowel",
+        (
+            "can't pass urine",
+            "cannot pass urine",
+            "can't pee",
+            "cannot pee",
+            "can't wee",
+            "incontinent",
+            "incontinence",
+            "wet myself",
+            "lost control of my bladder",
+            "lost control of my bowel",
+            "bladder control",
+            "bowel control",
+            "retention",
+        ),
+    ),
+    # Cauda equina: bilateral sciatica or bilateral deficit (SPEC 1.4 and [D]
+    # Neurological deficit: bilateral deficit is E; [S13, S14, S15]).
+    RedFlagWords(
+        "both_legs",
+        "symptoms in both legs",
+        ("both legs", "both my legs", "both feet", "both my feet"),
+    ),
+    # New motor deficit or acute foot drop (SPEC 1.0 and 1.9; [S15, S22]).
+    RedFlagWords(
+        "weakness",
+        "new weakness or a dropping foot",
+        ("foot drop", "foot dropping", "dropped foot", "leg gave way", "legs gave way"),
+    ),
+    # Acute limb ischaemia: cold, pale or numb limb (SPEC 1.2; [S6, S9]).
+    RedFlagWords(
+        "cold_foot",
+        "a cold, pale or numb foot or leg",
+        ("cold foot", "foot is cold", "pale foot", "foot is white", "leg is cold", "numb foot"),
+    ),
+    # Infection with systemic features (SPEC 1.5 and [D] Infection; [S18, S19, S20]).
+    RedFlagWords(
+        "fever",
+        "a fever with a red, hot leg",
+        ("fever", "feverish", "shivering", "shivery", "hot and red", "red and hot"),
+    ),
+    # Suspected DVT (SPEC 1.1 and [D] DVT; [S1, S2, S3]).
+    RedFlagWords(
+        "calf",
+        "a swollen, red or warm calf",
+        ("swollen calf", "calf is swollen", "calf swelling", "red calf", "hot calf"),
+    ),
+    # Chest pain or breathlessness with a suspected DVT can mean a pulmonary
+    # embolism: the NICE pathway the SPEC cites for DVT (SPEC 1.1; NICE NG158,
+    # [S2]). Not a SPEC 1.x rule of its own: marked for clinical sign-off.
+    RedFlagWords(
+        "chest",
+        "chest pain or breathlessness",
+        (
+            "chest pain",
+            "pain in my chest",
+            "breathless",
+            "short of breath",
+            "shortness of breath",
+            "can't breathe",
+            "cannot breathe",
+            "coughing blood",
+            "coughing up blood",
+        ),
+    ),
+)
+
+RED_FLAG_WORDS_BY_CODE = {group.code: group for group in RED_FLAG_WORDS}
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("cant ", "can't ")
+    return " " + re.sub(r"[^a-z0-9']+", " ", text).strip() + " "
+
+
+def red_flag_words_in(text: str) -> list[str]:
+    """Codes of the word groups the text contains, in list order."""
+    normalised = _normalise(text)
+    return [
+        group.code
+        for group in RED_FLAG_WORDS
+        if any(f" {_normalise(p).strip()} " in normalised for p in group.phrases)
+    ]

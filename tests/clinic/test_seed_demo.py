@@ -7,10 +7,16 @@ from patients.models import Patient
 
 @pytest.mark.django_db
 def test_seed_demo_loads_two_clinics_with_every_role_and_is_idempotent():
+    from messaging.models import Conversation, Message
+
     call_command("seed_demo")
     counts = (Clinic.objects.count(), StaffMember.objects.count(), Patient.objects.count())
+    messages = Message.objects.count()
     call_command("seed_demo")
     assert (Clinic.objects.count(), StaffMember.objects.count(), Patient.objects.count()) == counts
+    # Demo conversations (issue 16): three per clinic, two waiting for a reply.
+    assert Message.objects.count() == messages == 8
+    assert Conversation.objects.filter(needs_reply=True).count() == 4
     assert counts[0] == 2 and counts[2] == 60
     for clinic in Clinic.objects.all():
         roles = set(StaffMember.objects.filter(clinics=clinic).values_list("role", flat=True))

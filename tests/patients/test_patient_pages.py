@@ -278,8 +278,9 @@ class TestQueryCounts:
         # session, user, staff member, clinic ids, the patient with its joins,
         # the audit insert, the history page (7); panels: open red flags, the
         # assessments card, the plans card with its versions (4); timeline:
-        # assessments, plans (2). Constant in the number of history rows.
-        with django_assert_num_queries(13):
+        # assessments, plans, messages filed to the record (3). Constant in the
+        # number of history rows.
+        with django_assert_num_queries(14):
             response = client.get(reverse("patients:detail", args=[patient_record.pk]))
         assert response.status_code == 200
 
@@ -289,8 +290,9 @@ class TestQueryCounts:
         ):
             client.force_login(clinician)
             client.get(reverse("patients:detail", args=[p.pk]))
-        # 8 for the caseload and red flags, + 1 for the open-alerts panel (issue 5).
-        with django_assert_max_num_queries(9):
+        # 8 for the caseload and red flags, + 1 for the open-alerts panel (issue 5),
+        # + 1 for the conversations waiting for a reply (issue 16).
+        with django_assert_max_num_queries(10):
             body = client.get(reverse("dashboard")).content.decode()
         assert body.count("/patients/") >= 20
 

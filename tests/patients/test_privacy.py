@@ -79,8 +79,9 @@ class TestSubjectAccess:
         # insert (8 with the request); assessments: assessments, responses,
         # red-flag events; programmes: plans, logs, reminder preference (13);
         # portal: check-ins, calendar feed (15); progression decisions (16); programmes:
-        # exercise clips (17). Constant in the number of history rows.
-        with django_assert_max_num_queries(17):
+        # exercise clips (17); messages and filed conversations (19). Constant in the
+        # number of history rows.
+        with django_assert_max_num_queries(19):
             assert client.get(url).status_code == 200
 
 

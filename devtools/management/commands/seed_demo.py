@@ -24,10 +24,22 @@ from devtools.demo_data import (
     demo_totp_device,
     demo_usernames,
 )
+from messaging.models import Conversation, Message
+from messaging.services import conversation_for
 from patients.models import Patient, ReferralSource, Sex, Status
 from patients.services import patient_create
 
 PATIENTS_PER_CLINIC = 30
+# (patient's question, the clinician's answer or "" while it waits for one).
+DEMO_MESSAGES = [
+    (
+        "It hurts at the bottom of the heel drop, should I stop?",
+        "Some discomfort up to 5 out of 10 is fine if it settles by the next morning. "
+        "If it is worse the next day, do the heel drops on the flat instead of off the step.",
+    ),
+    ("Can I do my exercises before my run or should I wait until after?", ""),
+    ("I am away next week without a step. What can I do instead?", ""),
+]
 
 
 class Command(BaseCommand):
@@ -75,6 +87,7 @@ class Command(BaseCommand):
                 if role == Role.CLINICIAN:
                     clinicians.append(member)
             created_patients += self._patients(rng, clinic, clinicians, admin)
+            self._conversations(clinic)
         if settings.DEBUG:
             # Development only: a TOTP device with the published demo secret, so
             # that `make run` logins work (codes: `manage.py demo_otp_code`).
@@ -83,6 +96,34 @@ class Command(BaseCommand):
                 demo_totp_device(user)
         self.stdout.write(f"Demo data ready ({created_patients} new patients).")
         call_command("load_exercise_library", stdout=self.stdout)
+
+    def _conversations(self, clinic) -> None:
+        """A few secure-message conversations (issue 16): the first active
+        patients of the clinic that have none yet; idempotent."""
+        patients = Patient.objects.filter(clinic=clinic, status=Status.ACTIVE).order_by(
+            "record_number"
+        )[: len(DEMO_MESSAGES)]
+        for patient, (question, answer) in zip(patients, DEMO_MESSAGES, strict=False):
+            if Conversation.objects.filter(patient=patient).exists():
+                continue
+            conversation = conversation_for(patient)
+            Message.objects.create(conversation=conversation, from_patient=True, body=question)
+            clinician = patient.assigned_clinician
+            if answer and clinician is not None:
+                Message.objects.create(
+                    conversation=conversation,
+                    from_patient=False,
+                    sender=clinician.user,
+                    body=answer,
+                )
+            last = conversation.messages.latest("created_at")
+            Conversation.objects.filter(pk=conversation.pk).update(
+                last_message_at=last.created_at,
+                last_from_patient=last.from_patient,
+                needs_reply=last.from_patient,
+                unread_by_staff=1 if last.from_patient else 0,
+                unread_by_patient=0 if last.from_patient else 1,
+            )
 
     def _patients(self, rng, clinic, clinicians, admin) -> int:
         created = 0
