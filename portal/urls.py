@@ -15,6 +15,7 @@ urlpatterns = [
     path("progress/", views.ProgressView.as_view(), name="progress"),
     path("reminders/", views.RemindersView.as_view(), name="reminders"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
+    path("more/", views.MoreView.as_view(), name="more"),
     path("my-data/", views.MyDataView.as_view(), name="my-data"),
     path("my-data/download/", views.MyDataDownloadView.as_view(), name="my-data-download"),
     path("my-data/record.fhir.json", views.MyDataFhirView.as_view(), name="my-data-fhir"),

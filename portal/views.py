@@ -408,6 +408,16 @@ class CalendarFeedView(View):
         return response
 
 
+class MoreView(PatientRequiredMixin, View):
+    """The phone tab bar's "More" (issue 18): the less used destinations, the
+    language choice and log out."""
+
+    template_name = "portal/more.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"patient": self.patient})
+
+
 class MyDataView(PatientRequiredMixin, View):
     def get(self, request):
         return render(request, "portal/my_data.html", {"patient": self.patient})
