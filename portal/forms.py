@@ -267,3 +267,30 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
         if paused and paused > _date.today() + timedelta(days=366):
             self.add_error("paused_until", "Pause for a year at most.")
         return cleaned
+
+
+def questionnaire_step_form(step, data=None, initial=None):
+    """One screen of a questionnaire (issue 18): one required radio group named
+    after the item, labelled with its wording and the published option labels."""
+
+    def coerce(value):
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # the VISA-A question 8 choice ("q8a" ...)
+        return int(number) if number.is_integer() else number
+
+    field = forms.TypedChoiceField(
+        label=step.label,
+        choices=list(step.options),
+        coerce=coerce,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose an answer.",
+            "invalid_choice": "Please choose one of the answers shown.",
+        },
+    )
+    form_class = type("QuestionnaireStepForm", (StyledForm,), {step.code: field})
+    value = None if initial is None else initial.get(step.code)
+    return form_class(data=data, initial={step.code: _num(value)} if value is not None else None)

@@ -29,7 +29,7 @@ from portal.forms import (
     ReminderPreferenceForm,
     SessionLogForm,
     SetPasswordForm,
-    questionnaire_form_class,
+    questionnaire_step_form,
 )
 from programmes import api as programmes_api
 from reminders import calendar as reminder_calendar
@@ -265,6 +265,11 @@ class QuestionnaireListView(PatientRequiredMixin, View):
 
 
 class QuestionnaireView(PatientRequiredMixin, View):
+    """One question per screen with "Question N of M", Back and Next (issue 18).
+    Every answer is kept in the patient's draft at once, so a patient who leaves
+    carries on where they stopped; the last Next scores and stores the answers.
+    Plain form posts: works without JavaScript."""
+
     template_name = "portal/questionnaire.html"
 
     def load_objects(self, request, *args, **kwargs):
@@ -272,49 +277,91 @@ class QuestionnaireView(PatientRequiredMixin, View):
         if code not in PATIENT_QUESTIONNAIRES:
             raise Http404("No such questionnaire.")
         self.instrument = get_instrument(code)
-        self.form_class = questionnaire_form_class(self.instrument)
+        self.draft = assessment_services.questionnaire_draft_get(patient=self.patient, code=code)
+        self.answers = dict(self.draft.answers) if self.draft else {}
+        self.steps = assessment_services.questionnaire_steps(code, self.answers)
 
-    def _render(self, request, form, status=200):
+    def _step_number(self, raw, default: int) -> int:
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = default
+        # Never past the first unanswered screen: no question is skipped.
+        reachable = assessment_services.questionnaire_first_unanswered(
+            self.instrument.code, self.answers
+        )
+        return max(1, min(number, reachable, len(self.steps)))
+
+    def _url(self, number: int) -> str:
+        return f"{reverse('portal:questionnaire', args=[self.instrument.code])}?step={number}"
+
+    def _render(self, request, step, form, *, resumed=False, status=200):
         return render(
             request,
             self.template_name,
-            {"instrument": self.instrument, "form": form},
+            {
+                "instrument": self.instrument,
+                "step": step,
+                "total": len(self.steps),
+                "form": form,
+                "field": form[step.code],
+                "resumed": resumed,
+                "last": step.number == len(self.steps),
+            },
             status=status,
         )
 
     def get(self, request, code):
-        return self._render(request, self.form_class())
+        resumed = "step" not in request.GET and bool(self.answers)
+        default = self.draft.step if self.draft else 1
+        number = self._step_number(request.GET.get("step"), default)
+        step = self.steps[number - 1]
+        return self._render(
+            request, step, questionnaire_step_form(step, initial=self.answers), resumed=resumed
+        )
 
     def post(self, request, code):
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                response = assessment_services.patient_questionnaire_save(
-                    patient=self.patient, code=self.instrument.code, answers=form.answers()
-                )
-            except assessment_services.AssessmentError as error:
-                form.add_error(None, str(error))
-            else:
-                trend = next(
-                    (
-                        t
-                        for t in patient_outcome_trends(self.patient)
-                        if t.code == response.instrument_code
-                        and t.version == response.instrument_version
-                    ),
-                    None,
-                )
-                return render(
-                    request,
-                    "portal/questionnaire_done.html",
-                    {
-                        "instrument": self.instrument,
-                        "response": response,
-                        "total": self.instrument.format_total(response.total),
-                        "trend": trend,
-                    },
-                )
-        return self._render(request, form, status=400)
+        number = self._step_number(request.POST.get("step"), 1)
+        step = self.steps[number - 1]
+        form = questionnaire_step_form(step, data=request.POST)
+        valid = form.is_valid()
+        value = form.cleaned_data.get(step.code) if valid else None
+        if request.POST.get("action") == "back":
+            # Back keeps what is chosen on this screen too; nothing chosen is fine.
+            assessment_services.questionnaire_draft_answer(
+                patient=self.patient, code=code, item=step.code, value=value, step=number - 1
+            )
+            return redirect(self._url(max(1, number - 1)))
+        if not valid:
+            return self._render(request, step, form, status=400)
+        assessment_services.questionnaire_draft_answer(
+            patient=self.patient, code=code, item=step.code, value=value, step=number + 1
+        )
+        if number < len(self.steps):
+            return redirect(self._url(number + 1))
+        try:
+            response = assessment_services.questionnaire_draft_send(patient=self.patient, code=code)
+        except assessment_services.AssessmentError as error:
+            messages.error(request, str(error))
+            return redirect(reverse("portal:questionnaire", args=[code]))
+        trend = next(
+            (
+                t
+                for t in patient_outcome_trends(self.patient)
+                if t.code == response.instrument_code and t.version == response.instrument_version
+            ),
+            None,
+        )
+        return render(
+            request,
+            "portal/questionnaire_done.html",
+            {
+                "instrument": self.instrument,
+                "response": response,
+                "total": self.instrument.format_total(response.total),
+                "trend": trend,
+            },
+        )
 
 
 class ProgressView(PatientRequiredMixin, View):
