@@ -194,6 +194,13 @@ def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEK
             week.append(CalendarDay(day, prescribed, done, status))
             day += timedelta(days=1)
         rows.append(week)
+    # Issue 18: the calendar starts in the programme's first week; the weeks
+    # before it are not shown (they are not rest days). No programme day in the
+    # window: the current week only.
+    if first_day is None:
+        rows = rows[-1:]
+    else:
+        rows = [week for week in rows if week[-1].day >= first_day]
     percent = round(done_total / prescribed_total * 100) if prescribed_total else None
     due_today = by_day[today].prescribed if today in by_day else 0
     if percent is None and due_today:
@@ -211,7 +218,14 @@ def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEK
             f"In the last {weeks} weeks you completed {done_total} of {prescribed_total} "
             f"exercise sessions ({percent}%); {verdict}."
         )
-    return {"weeks": rows, "percent": percent, "summary": summary, "aim": aim}
+    has_before = any(d.status == "before" for week in rows for d in week)
+    return {
+        "weeks": rows,
+        "percent": percent,
+        "summary": summary,
+        "aim": aim,
+        "has_before": has_before,
+    }
 
 
 def walking_progress(patient, today: date) -> dict:
