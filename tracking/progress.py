@@ -197,10 +197,7 @@ def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEK
     # Issue 18: the calendar starts in the programme's first week; the weeks
     # before it are not shown (they are not rest days). No programme day in the
     # window: the current week only.
-    if first_day is None:
-        rows = rows[-1:]
-    else:
-        rows = [week for week in rows if week[-1].day >= first_day]
+    rows = rows[-1:] if first_day is None else [w for w in rows if w[-1].day >= first_day]
     percent = round(done_total / prescribed_total * 100) if prescribed_total else None
     due_today = by_day[today].prescribed if today in by_day else 0
     if percent is None and due_today:
