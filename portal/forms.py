@@ -293,4 +293,6 @@ def questionnaire_step_form(step, data=None, initial=None):
     )
     form_class = type("QuestionnaireStepForm", (StyledForm,), {step.code: field})
     value = None if initial is None else initial.get(step.code)
-    return form_class(data=data, initial={step.code: _num(value)} if value is not None else None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = _num(value)
+    return form_class(data=data, initial={step.code: value} if value is not None else None)

@@ -92,6 +92,9 @@ def test_changing_the_question_8_case_drops_the_old_branch(portal, patient_recor
     _post(portal, 8, "q8a", code="q8")
     _post(portal, 9, "21", code="q8a", action="back")  # chosen, then Back
     assert QuestionnaireDraft.objects.get().answers["q8a"] == 21
+    # Back to question 8 shows the case chosen.
+    body = portal.get(f"{URL}?step=8").content.decode()
+    assert 'value="q8a" class="form-check-input" id="id_q8_0" required checked' in body
     _post(portal, 8, "q8b", code="q8")
     answers = QuestionnaireDraft.objects.get().answers
     assert answers["q8"] == "q8b" and "q8a" not in answers
