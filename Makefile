@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian's Chromium for the browser tests; installed when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint typecheck layers format migrations-check security chromium demo clean bench wrk
+.PHONY: run test lint typecheck layers format migrations-check security chromium demo clean bench wrk messages gettext
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,23 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
+# Translations (issue 18): gettext's tools, installed when missing.
+gettext:
+	@if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then \
+	  echo "Installing gettext for the translations"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+# Update locale/<lang>/LC_MESSAGES/django.po from the sources (new strings come
+# in untranslated, changed ones fuzzy: fill them, then run this again) and
+# compile the .mo files. tests/test_translations.py fails until every string is
+# translated. docs/translations.md says more.
+MESSAGE_IGNORES := --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' --ignore='node_modules/*' --ignore='test-artifacts/*'
+messages: $(VENV)/.installed-dev gettext
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemessages -l pl --no-obsolete --no-location $(MESSAGE_IGNORES)
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -76,7 +93,7 @@ security: $(VENV)/.installed-dev
 	$(BIN)/python .ci/pip_audit_check.py
 
 # The whole suite on PostgreSQL and Redis, browser tests included.
-test: $(VENV)/.installed-dev chromium lint typecheck layers migrations-check security
+test: $(VENV)/.installed-dev chromium gettext lint typecheck layers migrations-check security
 	$(BIN)/python -m pytest
 
 wrk:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reminders/", views.RemindersView.as_view(), name="reminders"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar-feed"),
     path("more/", views.MoreView.as_view(), name="more"),
+    path("language/", views.LanguageView.as_view(), name="language"),
     path("my-data/", views.MyDataView.as_view(), name="my-data"),
     path("my-data/download/", views.MyDataDownloadView.as_view(), name="my-data-download"),
     path("my-data/record.fhir.json", views.MyDataFhirView.as_view(), name="my-data-fhir"),

@@ -1,25 +1,31 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views import View
 
 from assessments import services as assessment_services
-from assessments.instruments import get_instrument
+from assessments.instruments import get_instrument, instrument_in_language
 from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
 from exercises.models import WEEKDAY_NAMES
 from fhir_r4.services import fhir_record_export
 from fhir_r4.views import bundle_download
+from patients.language import SHIPPED, shipped_languages
 from patients.services import (
     InvitationError,
     invitation_accept,
     invitation_for_token,
+    patient_language_set,
     patient_subject_access_export,
 )
 from portal.forms import (
@@ -47,6 +53,15 @@ class PortalLoginView(auth_views.LoginView):
     form_class = PortalLoginForm  # type: ignore[assignment]
     template_name = "portal/login.html"
     redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = translation.get_language()
+        context["languages"] = shipped_languages()
+        context["current_language"] = next(
+            (code for code, django_code in SHIPPED.items() if django_code == current), "en"
+        )
+        return context
 
     def get_default_redirect_url(self):
         return str(reverse_lazy("portal:today"))
@@ -170,7 +185,7 @@ class LogExerciseView(PatientRequiredMixin, View):
             card = activity.today_card(self.patient, today, prescription_id)
             if request.htmx:
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))
-            messages.success(request, f"Saved: {p.exercise.name}.")
+            messages.success(request, gettext("Saved: %(name)s.") % {"name": p.exercise.name})
             return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
         if request.htmx:
             return render(request, "portal/includes/exercise_card.html", _card_context(card, form))
@@ -260,7 +275,15 @@ class CheckInView(PatientRequiredMixin, View):
 class QuestionnaireListView(PatientRequiredMixin, View):
     def get(self, request):
         due = progress.questionnaires_due(self.patient, _today(self.patient))
-        rows = [{"due": d, "name": get_instrument(d.code).name} for d in due]
+        language = translation.get_language() or "en"
+        rows = [
+            {
+                "due": d,
+                "name": get_instrument(d.code).name,
+                "in_english": not instrument_in_language(d.code, language),
+            }
+            for d in due
+        ]
         return render(request, "portal/questionnaires.html", {"rows": rows})
 
 
@@ -307,6 +330,9 @@ class QuestionnaireView(PatientRequiredMixin, View):
                 "field": form[step.code],
                 "resumed": resumed,
                 "last": step.number == len(self.steps),
+                "in_english": not instrument_in_language(
+                    self.instrument.code, translation.get_language() or "en"
+                ),
             },
             status=status,
         )
@@ -414,7 +440,7 @@ class RemindersView(PatientRequiredMixin, View):
         action = request.POST.get("action", "save")
         if action == "unsubscribe":
             reminders_unsubscribe(patient=self.patient, request=request)
-            messages.success(request, "You will get no more exercise reminders.")
+            messages.success(request, gettext("You will get no more exercise reminders."))
             return redirect("portal:reminders")
         if action == "feed-new":
             token = reminder_calendar.calendar_feed_create(patient=self.patient)
@@ -426,7 +452,7 @@ class RemindersView(PatientRequiredMixin, View):
             return self._render(request, form, new_feed_url=url)
         if action == "feed-revoke":
             reminder_calendar.calendar_feed_revoke(patient=self.patient)
-            messages.success(request, "Your calendar link no longer works.")
+            messages.success(request, gettext("Your calendar link no longer works."))
             return redirect("portal:reminders")
         form = ReminderPreferenceForm(request.POST, patient=self.patient)
         if not form.is_valid():
@@ -434,7 +460,7 @@ class RemindersView(PatientRequiredMixin, View):
         reminder_preference_update(
             patient=self.patient, data=form.preference_data(), by=request.user, request=request
         )
-        messages.success(request, "Your reminder settings are saved.")
+        messages.success(request, gettext("Your reminder settings are saved."))
         return redirect("portal:reminders")
 
 
@@ -462,7 +488,45 @@ class MoreView(PatientRequiredMixin, View):
     template_name = "portal/more.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"patient": self.patient})
+        return render(
+            request,
+            self.template_name,
+            {
+                "patient": self.patient,
+                "languages": shipped_languages(),
+                "current_language": self.patient.preferred_language,
+            },
+        )
+
+
+class LanguageView(View):
+    """Choose the portal's language (issue 18). A signed-in patient's choice is
+    their preferred language (emails and SMS follow it); before login it is a
+    cookie. An unknown choice changes nothing."""
+
+    def post(self, request):
+        code = request.POST.get("language", "")
+        patient = getattr(request.user, "patient", None) if request.user.is_authenticated else None
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ) or not next_url.startswith("/portal/"):
+            next_url = reverse("portal:more" if patient else "portal:login")
+        response = redirect(next_url)
+        if code not in SHIPPED:
+            messages.error(request, gettext("Please choose one of the languages shown."))
+            return response
+        if patient is not None:
+            patient_language_set(patient=patient, language=code, by=request.user, request=request)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            SHIPPED[code],
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+        return response
 
 
 class MyDataView(PatientRequiredMixin, View):
