@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 EMERGENCY = "E"
 SAME_DAY = "U"
@@ -19,7 +22,7 @@ SAME_DAY = "U"
 @dataclass(frozen=True)
 class ScreenQuestion:
     code: str
-    text: str  # lazy: the patient's language in the portal, English for staff
+    text: StrOrPromise  # lazy: the patient's language in the portal, English for staff
     urgency: str
 
 
