@@ -128,3 +128,14 @@ def test_the_reset_email_follows_the_patient_not_the_page(client, patient, patie
     client.post(reverse("portal:password-reset"), {"email": patient_record.email})
     assert mail.outbox[-1].subject == "Zresetuj hasło do portalu pacjenta"
     assert "Ktoś (mamy nadzieję, że Ty)" in mail.outbox[-1].body
+
+
+def test_progress_summaries_and_dates_are_in_polish(portal, polish):
+    from tracking.models import CheckIn
+
+    day = polish.local_today()
+    CheckIn.objects.create(patient=polish, checked_on=day, pain_now=4)
+    body = portal.get(reverse("portal:progress")).content.decode()
+    assert "Twój ból podczas samooceny" in body and "wynosił 4 na 10." in body
+    # Polish month names in the genitive ("30 listopada 2026"), not English.
+    assert day.strftime("%B") not in body.split("Twój ból podczas samooceny")[1][:80]
