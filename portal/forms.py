@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
@@ -245,6 +246,13 @@ def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated, in the active language (Django's own
+    catalogue: no new message to translate)."""
+    monday = _date(2024, 1, 1)
+    return [dateformat.format(monday + timedelta(days=n), "D") for n in range(7)]
+
+
 class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm):
     """The patient's side of the reminders form (the same checks as the staff
     page: a known channel address, quiet hours that leave a reminder, no pause
@@ -261,6 +269,12 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
     field_order = ["enabled", "channel", "time_1", "time_2", "days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        assert isinstance(days, forms.ChoiceField)  # declared by the reminders form
+        days.choices = list(enumerate(weekday_names()))
 
     @classmethod
     def initial_for(cls, preference) -> dict:

@@ -17,7 +17,6 @@ from assessments.instruments import get_instrument, instrument_in_language
 from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
-from exercises.models import WEEKDAY_NAMES
 from fhir_r4.services import fhir_record_export
 from fhir_r4.views import bundle_download
 from patients.language import SHIPPED, shipped_languages
@@ -36,6 +35,7 @@ from portal.forms import (
     SessionLogForm,
     SetPasswordForm,
     questionnaire_step_form,
+    weekday_names,
 )
 from programmes import api as programmes_api
 from reminders import calendar as reminder_calendar
@@ -406,7 +406,7 @@ class ProgressView(PatientRequiredMixin, View):
                 "trend_charts": [t.chart for t in trends],
                 "calendar": progress.adherence_calendar(self.patient, today),
                 "walking": walking,
-                "weekday_names": WEEKDAY_NAMES,
+                "weekday_names": weekday_names(),
             },
         )
 
