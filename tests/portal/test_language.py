@@ -139,3 +139,10 @@ def test_progress_summaries_and_dates_are_in_polish(portal, polish):
     assert "Twój ból podczas samooceny" in body and "wynosił 4 na 10." in body
     # Polish month names in the genitive ("30 listopada 2026"), not English.
     assert day.strftime("%B") not in body.split("Twój ból podczas samooceny")[1][:80]
+
+
+def test_untranslated_exercise_instructions_are_labelled_english(portal, polish, active_plan):
+    body = portal.get(reverse("portal:today")).content.decode()
+    assert "Po angielsku" in body and '<div lang="en">' in body
+    programme = portal.get(reverse("portal:programme")).content.decode()
+    assert "Po angielsku" in programme
