@@ -48,6 +48,56 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Alert the clinician after this many days without any exercise log.",
     )
+    # Exercise videos and clips (issue 15): the largest upload accepted.
+    media_max_video_mb = models.PositiveSmallIntegerField(
+        "largest video (MB)",
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Exercise videos and patient clips larger than this are refused.",
+    )
+    # Programme emails (issue 15): the handout PDF attached, or a link only
+    # (for clinics that keep health details out of email).
+    programme_email_attach_pdf = models.BooleanField(
+        "attach the handout PDF to programme emails",
+        default=True,
+        help_text="Off: programme emails carry only a link to the portal, no exercise names.",
+    )
+    # Symptom-driven progression (issue 14): thresholds the SPEC marks [D] or [M] are
+    # clinic settings with the SPEC's value (or the product's choice) as default; each
+    # proposal shows the values it used.
+    progression_pain_rise = models.PositiveSmallIntegerField(
+        "progression: pain rise allowed (points)",
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Pain during exercise may rise this many points above baseline and settle "
+        "by the next day (SPEC 4.5 default 2 [M]).",
+    )
+    progression_min_sessions = models.PositiveSmallIntegerField(
+        "progression: sessions before a proposal",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Logged sessions of an exercise (since the last decision) before progress "
+        "is proposed (default 6: a product choice [D]; the SPEC gives no number).",
+    )
+    progression_easy_run = models.PositiveSmallIntegerField(
+        "progression: 'too easy' ratings running",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="'Too easy' this many sessions running proposes progress (default 2 [D]).",
+    )
+    progression_hard_run = models.PositiveSmallIntegerField(
+        "progression: 'too hard' ratings running",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="'Too hard' this many sessions running proposes a regression (default 2 [D]).",
+    )
+    progression_pain_skips = models.PositiveSmallIntegerField(
+        "progression: skips for pain",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Sessions skipped for pain (since the last decision) that propose a "
+        "regression (default 2 [D]).",
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 
@@ -188,6 +238,10 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
     API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
     API_READ = "api_read", "FHIR API request"
+    CLIP_ADDED = "clip_added", "Added a clip of the patient"
+    CLIP_VIEWED = "clip_viewed", "Viewed a clip of the patient"
+    CLIP_REMOVED = "clip_removed", "Removed a clip of the patient"
+    PROGRAMME_EMAIL_SENT = "programme_email_sent", "Sent a programme email"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

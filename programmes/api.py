@@ -11,13 +11,19 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet, Subquery
 
+from assessments import api as assessments_api
+from exercises import services as exercises_services
 from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 
 __all__ = [
     "active_plan",
+    "attach_clips",
+    "attach_media",
+    "ces_safety_netting_for",
     "exercises_due",
     "group_by_phase",
+    "handout_pdf",
     "version_on",
 ]
 
@@ -58,6 +64,26 @@ def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     return version.due_on(day) if version else []
 
 
+def attach_clips(patient: Patient, prescriptions: Iterable[Prescription]) -> None:
+    """``clips`` on each prescription: the clips of this patient (one query)."""
+    from programmes.clips import attach_clips as attach
+
+    attach(patient, prescriptions)
+
+
+def handout_pdf(context: dict) -> bytes:
+    """The handout (the context of ``programmes/plan_handout.html``) as a PDF."""
+    from programmes.pdf import handout_pdf as make
+
+    return make(context)
+
+
+def attach_media(prescriptions: Iterable[Prescription], clinic_id: object) -> None:
+    """Each prescription's exercise gets ``media_items``: the clinic's pictures
+    and videos of it, in order (one query for all of them)."""
+    exercises_services.attach_media([p.exercise for p in prescriptions], clinic_id)
+
+
 def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
     """Prescriptions (in programme order) as phases: ``{"number", "name",
     "rows"}``, for the plan page, the handout and the portal."""
@@ -67,3 +93,21 @@ def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
             phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
         phases[-1]["rows"].append(p)
     return phases
+
+
+# The shipped sciatica template (SPEC 4.6): its plans are back-related leg pain.
+BACK_RELATED_TEMPLATE_SLUGS = frozenset({"sciatica-graded-activity"})
+
+
+def ces_safety_netting_for(patient: Patient, plan: TreatmentPlan | None = None) -> bool:
+    """Whether the patient is given the cauda equina safety-netting advice (SPEC product
+    decisions "Cauda equina"; SPEC 1.4 [S17]): the plan's assessment decides when it has a
+    working diagnosis; otherwise a plan from the sciatica template, or the patient's latest
+    assessment with a working diagnosis, means back-related leg pain."""
+    assessment = plan.assessment if plan is not None and plan.assessment_id else None
+    if assessment is not None and assessment.working_diagnosis:
+        return assessments_api.assessment_needs_ces_safety_netting(assessment)
+    template = plan.template if plan is not None and plan.template_id else None
+    if template is not None and template.slug in BACK_RELATED_TEMPLATE_SLUGS:
+        return True
+    return assessments_api.patient_needs_ces_safety_netting(patient)

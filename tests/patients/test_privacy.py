@@ -78,9 +78,10 @@ class TestSubjectAccess:
         # session, user, staff member, clinic ids, patient+clinic, history, audit
         # insert (8 with the request); assessments: assessments, responses,
         # red-flag events, questionnaire drafts (issue 18); programmes: plans, logs,
-        # reminder preference (14); portal: check-ins, calendar feed (16). Constant
-        # in the number of history rows.
-        with django_assert_max_num_queries(16):
+        # reminder preference (14); portal: check-ins, calendar feed (16); progression
+        # decisions (17); programmes: exercise clips (18). Constant in the number of
+        # history rows.
+        with django_assert_max_num_queries(18):
             assert client.get(url).status_code == 200
 
 

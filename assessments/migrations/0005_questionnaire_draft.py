@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_patient_entered_responses'),
+        ('assessments', '0004_onset_date_bounds'),
         ('patients', '0003_portal_invitation'),
     ]
 
