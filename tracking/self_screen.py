@@ -88,7 +88,7 @@ BY_CODE = {q.code: q for q in QUESTIONS}
 
 # What the patient sees at once (SPEC 1.0: E = emergency department now;
 # U = seen by a doctor the same day).
-ADVICE = {
+ADVICE: dict[str, dict[str, StrOrPromise]] = {
     EMERGENCY: {
         "title": _("Go to A&E or call 999 now"),
         "text": _(
@@ -110,7 +110,7 @@ ADVICE = {
 }
 
 
-ADVICE_999 = {
+ADVICE_999: dict[str, StrOrPromise] = {
     "title": _("Call 999 now"),
     "text": _(
         "A swollen or painful leg with breathlessness or chest pain can be a sign of a blood "
