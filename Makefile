@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian's Chromium for the browser tests; installed when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: clinical-rules run test lint typecheck layers format migrations-check security chromium pdf-deps demo clean bench wrk
+.PHONY: clinical-rules run test lint typecheck layers format migrations-check security chromium pdf-deps demo clean bench wrk messages gettext
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,23 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
+
+# Translations (issue 18): gettext's tools, installed when missing.
+gettext:
+	@if ! command -v msgfmt >/dev/null || ! command -v xgettext >/dev/null; then \
+	  echo "Installing gettext for the translations"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+
+# Update locale/<lang>/LC_MESSAGES/django.po from the sources (new strings come
+# in untranslated, changed ones fuzzy: fill them, then run this again) and
+# compile the .mo files. tests/test_translations.py fails until every string is
+# translated. docs/translations.md says more.
+MESSAGE_IGNORES := --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='bench/*' --ignore='node_modules/*' --ignore='test-artifacts/*'
+messages: $(VENV)/.installed-dev gettext
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemessages -l pl --no-obsolete --no-location $(MESSAGE_IGNORES)
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 # WeasyPrint's system libraries (Debian's Pango and HarfBuzz), a font, and
 # poppler-utils (pdftoppm, for the PDF tests); installed when missing.
@@ -90,7 +107,7 @@ clinical-rules: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py clinical_rules
 
 # The whole suite on PostgreSQL and Redis, browser tests included.
-test: $(VENV)/.installed-dev chromium pdf-deps lint typecheck layers migrations-check security
+test: $(VENV)/.installed-dev chromium pdf-deps gettext lint typecheck layers migrations-check security
 	$(BIN)/python -m pytest
 
 wrk:

@@ -509,3 +509,30 @@ class OutcomeResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument_code} {self.instrument_version}"
+
+
+class QuestionnaireDraft(models.Model):
+    """A questionnaire the patient has started in the portal and not sent yet
+    (issue 18): the answers so far and the screen reached, so a patient who
+    leaves carries on where they stopped. One per patient and instrument;
+    deleted when the answers are sent. In the subject-access export; erasure
+    deletes it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    instrument_code = models.CharField(max_length=30)
+    instrument_version = models.CharField(max_length=40)
+    # Item code -> option value (numbers or option codes: no free text). The
+    # VISA-A question 8 choice is kept under "q8" ("q8a", "q8b" or "q8c").
+    answers = models.JSONField(default=dict, blank=True)
+    step = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "instrument_code"], name="questionnaire_draft_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} draft"

@@ -6,6 +6,7 @@ from assessments.models import (
     Amendment,
     Assessment,
     OutcomeResponse,
+    QuestionnaireDraft,
     RedFlagEvent,
     RedFlagResolution,
 )
@@ -45,7 +46,8 @@ def assessments_section(*, patient) -> Section | None:
     events = list(
         RedFlagEvent.objects.filter(patient=patient).select_related("resolution").order_by("pk")
     )
-    if not (assessments or responses or events):
+    drafts = list(QuestionnaireDraft.objects.filter(patient=patient).order_by("instrument_code"))
+    if not (assessments or responses or events or drafts):
         return None
     names = [
         f.name
@@ -86,6 +88,25 @@ def assessments_section(*, patient) -> Section | None:
                 Field("resolution", "action recorded", resolution.note, CLINICIAN_ENTERED)
             )
         records.append(Record(title=f"Red flag {event.rule_id}", fields=fields))
+    for draft in drafts:
+        # A questionnaire started in the portal and not sent yet (issue 18).
+        records.append(
+            Record(
+                title=f"{draft.instrument_code.upper()} not sent yet",
+                fields=[
+                    Field(
+                        "answers", "answers so far", draft.answers, subject_access.PATIENT_ENTERED
+                    ),
+                    Field("step", "screen reached", draft.step, subject_access.PATIENT_ENTERED),
+                    Field(
+                        "updated_at",
+                        "last changed",
+                        draft.updated_at.isoformat(),
+                        subject_access.PATIENT_ENTERED,
+                    ),
+                ],
+            )
+        )
     return Section(title="Assessments", records=records)
 
 
@@ -97,4 +118,5 @@ def erase_assessments(*, patient) -> None:
     erasure.erase_free_text(Amendment.objects.filter(assessment__patient=patient), ["reason"])
     erasure.erase_free_text(RedFlagResolution.objects.filter(event__patient=patient), ["note"])
     OutcomeResponse.objects.filter(patient=patient).update(answers={}, labels={})
+    QuestionnaireDraft.objects.filter(patient=patient).delete()
     OutcomeResponse.history.model.objects.filter(patient_id=patient.pk).delete()

@@ -7,6 +7,7 @@ immutable RedFlagEvent. Signing is blocked while an event has no resolution.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from assessments.models import (
     AssessmentStatus,
     EnteredBy,
     OutcomeResponse,
+    QuestionnaireDraft,
     RedFlagEvent,
     RedFlagResolution,
     ResolutionKind,
@@ -282,3 +284,111 @@ def _audit(assessment: Assessment, by: User) -> None:
         obj=assessment,
         patient=assessment.patient,
     )
+
+
+# --- Questionnaires one screen at a time, with a draft (issue 18) ---------------
+
+# VISA-A question 8: the patient first says which case applies, then answers only
+# that branch; exactly one branch is scored [S53] (SPEC [D] VISA-A).
+VISA_Q8_CHOICE: tuple[tuple[str, str], ...] = (
+    ("q8a", "I have no pain while doing sport that loads the Achilles tendon"),
+    (
+        "q8b",
+        "I have some pain while doing that sport, but it does not stop me completing "
+        "my training or practice",
+    ),
+    ("q8c", "I have pain that stops me completing my training or practice in that sport"),
+)
+VISA_Q8_QUESTION = "Question 8: which of these applies to you? Choose one."
+BRANCH_CHOICE_CODE = "q8"
+
+
+@dataclass(frozen=True)
+class QuestionnaireStep:
+    number: int  # 1-based screen number
+    code: str  # item code, or "q8" for the VISA-A branch choice
+    label: str
+    options: tuple[tuple[str, str], ...]  # (value, label)
+
+
+def _option_value(value: Any) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def questionnaire_steps(code: str, answers: Mapping[str, Any]) -> list[QuestionnaireStep]:
+    """The screens of a portal questionnaire: one item each; for the VISA-A the
+    question 8 choice and then only the branch chosen (8A until one is)."""
+    instrument = get_instrument(code)
+    steps: list[QuestionnaireStep] = []
+    for item in instrument.item_defs:
+        if code == "visa_a" and item.code in ("q8a", "q8b", "q8c"):
+            continue
+        options = tuple((_option_value(o.value), o.label) for o in item.options)
+        steps.append(QuestionnaireStep(len(steps) + 1, item.code, item.label, options))
+    if code == "visa_a":
+        steps.append(
+            QuestionnaireStep(len(steps) + 1, BRANCH_CHOICE_CODE, VISA_Q8_QUESTION, VISA_Q8_CHOICE)
+        )
+        branch = instrument.item(str(answers.get(BRANCH_CHOICE_CODE) or "q8a"))
+        options = tuple((_option_value(o.value), o.label) for o in branch.options)
+        steps.append(QuestionnaireStep(len(steps) + 1, branch.code, branch.label, options))
+    return steps
+
+
+def questionnaire_first_unanswered(code: str, answers: Mapping[str, Any]) -> int:
+    """The number of the first screen without an answer (the last one + 1 when
+    every screen has one)."""
+    steps = questionnaire_steps(code, answers)
+    for step in steps:
+        if step.code not in answers:
+            return step.number
+    return len(steps) + 1
+
+
+def questionnaire_draft_get(*, patient: Patient, code: str) -> QuestionnaireDraft | None:
+    return QuestionnaireDraft.objects.filter(patient=patient, instrument_code=code).first()
+
+
+def questionnaire_draft_answer(
+    *, patient: Patient, code: str, item: str, value: Any, step: int
+) -> QuestionnaireDraft:
+    """Keep one answer in the patient's draft and the screen to show next.
+    Choosing another VISA-A question 8 case drops the old branch's answer, so it
+    is never scored."""
+    instrument = get_instrument(code)
+    with transaction.atomic():
+        draft, _ = QuestionnaireDraft.objects.select_for_update().get_or_create(
+            patient=patient,
+            instrument_code=code,
+            defaults={"instrument_version": instrument.version},
+        )
+        if draft.instrument_version != instrument.version:
+            draft.answers = {}
+            draft.instrument_version = instrument.version
+        answers = dict(draft.answers)
+        if value is not None:
+            if item == BRANCH_CHOICE_CODE and answers.get(item) != value:
+                for branch, _label in VISA_Q8_CHOICE:
+                    answers.pop(branch, None)
+            answers[item] = value
+        draft.answers = answers
+        draft.step = max(1, step)
+        draft.save()
+    return draft
+
+
+def questionnaire_draft_discard(*, patient: Patient, code: str) -> None:
+    QuestionnaireDraft.objects.filter(patient=patient, instrument_code=code).delete()
+
+
+def questionnaire_draft_send(*, patient: Patient, code: str) -> OutcomeResponse:
+    """Score and store the draft's answers (only the instrument's items: the
+    VISA-A choice itself is not an answer), then delete the draft."""
+    draft = questionnaire_draft_get(patient=patient, code=code)
+    if draft is None:
+        raise AssessmentError("Please answer every question so that we can work out your score.")
+    items = set(get_instrument(code).items)
+    answers = {k: v for k, v in draft.answers.items() if k in items}
+    response = patient_questionnaire_save(patient=patient, code=code, answers=answers)
+    draft.delete()
+    return response

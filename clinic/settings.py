@@ -109,6 +109,8 @@ MIDDLEWARE = [
     # (clinic/security.py): one place each, so every page of every app is covered.
     "clinic.security.SessionTimeoutMiddleware",
     "clinic.security.SecondFactorMiddleware",
+    # The portal's language: the patient's preferred one; English elsewhere.
+    "portal.middleware.PortalLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -131,6 +133,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.staff",
@@ -180,6 +183,11 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# Issue 18: the patient portal, patient emails and SMS in the patient's
+# preferred language (patients.language). Staff pages stay in English.
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "portal_language"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

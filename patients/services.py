@@ -16,6 +16,7 @@ from clinic.history import set_change_reason
 from clinic.mail import send_templated_mail
 from clinic.models import AuditAction, Clinic
 from patients.erasure import erasers
+from patients.language import in_patient_language
 from patients.models import (
     ConsentKind,
     ErasureRequest,
@@ -77,6 +78,28 @@ def patient_update(
     return patient
 
 
+@transaction.atomic
+def patient_language_set(
+    *, patient: Patient, language: str, by: User, request: HttpRequest | None = None
+) -> Patient:
+    """The patient chooses the portal's language (issue 18): stored as their
+    preferred language, which emails and SMS follow too. Only shipped languages."""
+    from patients.language import SHIPPED
+
+    if language not in SHIPPED:
+        raise ValueError(f"Not a shipped language: {language!r}")
+    patient.preferred_language = language
+    patient.save(update_fields=["preferred_language", "updated_at"])
+    audit_record(
+        action=AuditAction.PATIENT_CHANGE,
+        request=request,
+        actor=by,
+        obj=patient,
+        patient=patient,
+    )
+    return patient
+
+
 def patient_record_viewed(*, patient: Patient, request: HttpRequest) -> None:
     audit_record(
         action=AuditAction.PATIENT_VIEW,
@@ -118,16 +141,17 @@ def invitation_send(*, patient: Patient, by: User, request: HttpRequest) -> Port
     link = request.build_absolute_uri(
         reverse("portal:accept-invitation", args=[invitation_token(invitation.pk)])
     )
-    send_templated_mail(
-        template="patients/email/invitation",
-        to=invitation.email,
-        context={
-            "first_name": patient.first_name,
-            "clinic": patient.clinic,
-            "link": link,
-            "expires_at": invitation.expires_at,
-        },
-    )
+    with in_patient_language(patient):  # issue 18
+        send_templated_mail(
+            template="patients/email/invitation",
+            to=invitation.email,
+            context={
+                "first_name": patient.first_name,
+                "clinic": patient.clinic,
+                "link": link,
+                "expires_at": invitation.expires_at,
+            },
+        )
     return invitation
 
 

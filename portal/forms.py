@@ -6,8 +6,11 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
 
 from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
+from patients.language import in_patient_language
 from reminders import forms as preference_forms
 from tracking import self_screen
 from tracking.models import Effort, SessionOutcome, SkipReason
@@ -25,12 +28,13 @@ class PortalLoginForm(forms.Form):
     a wrong password, so the form tells nothing about which accounts exist."""
 
     email = forms.EmailField(
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
-    error_text = "That email and password do not match an account. Check them and try again."
+    error_text = _("That email and password do not match an account. Check them and try again.")
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
@@ -55,12 +59,12 @@ class PortalLoginForm(forms.Form):
 
 class SetPasswordForm(forms.Form):
     new_password1 = forms.CharField(
-        label="New password",
+        label=_("New password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. A few words you will remember work well.",
+        help_text=_("At least 12 characters. A few words you will remember work well."),
     )
     new_password2 = forms.CharField(
-        label="New password again",
+        label=_("New password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -68,7 +72,7 @@ class SetPasswordForm(forms.Form):
         cleaned = super().clean()
         first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
         if first and second and first != second:
-            self.add_error("new_password2", "The two passwords are not the same.")
+            self.add_error("new_password2", _("The two passwords are not the same."))
         elif first:
             try:
                 password_validation.validate_password(first)
@@ -80,6 +84,12 @@ class SetPasswordForm(forms.Form):
 class PortalPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         return (u for u in patient_users().filter(email__iexact=email) if u.has_usable_password())
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        # Issue 18: in the patient's language, whatever the page's.
+        patient = getattr(context.get("user"), "patient", None)
+        with in_patient_language(patient):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 # --- Portal pages (issue 6) ---
@@ -106,35 +116,35 @@ class StyledForm(forms.Form):
         style_fields(self)
 
 
-PAIN_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(11)]
+PAIN_CHOICES = [("", _("Choose"))] + [(str(n), str(n)) for n in range(11)]
 
 
 class SessionLogForm(StyledForm):
     """One exercise, one session. The buttons carry the outcome: "Done",
     "Save as partly done", or a skip reason (one tap: ``skip=<reason>``)."""
 
-    session = forms.TypedChoiceField(coerce=int, label="Session")
+    session = forms.TypedChoiceField(coerce=int, label=_("Session"))
     outcome = forms.ChoiceField(choices=SessionOutcome.choices, required=False)
     skip = forms.ChoiceField(choices=SkipReason.choices, required=False)
     sets_done = forms.IntegerField(
-        label="Sets done", required=False, min_value=0, max_value=SETS_MAX
+        label=_("Sets done"), required=False, min_value=0, max_value=SETS_MAX
     )
     reps_done = forms.IntegerField(
-        label="Reps done (each set)", required=False, min_value=0, max_value=REPS_MAX
+        label=_("Reps done (each set)"), required=False, min_value=0, max_value=REPS_MAX
     )
     duration_min_done = forms.IntegerField(
-        label="Minutes done", required=False, min_value=0, max_value=DURATION_MAX_MIN
+        label=_("Minutes done"), required=False, min_value=0, max_value=DURATION_MAX_MIN
     )
     pain_during = forms.TypedChoiceField(
-        label="Pain during (0 = none, 10 = worst)",
+        label=_("Pain during (0 = none, 10 = worst)"),
         choices=PAIN_CHOICES,
         coerce=int,
         empty_value=None,
         required=False,
     )
     difficulty = forms.TypedChoiceField(
-        label="How hard was it?",
-        choices=[("", "Choose")] + [(str(v), label) for v, label in Effort.choices],
+        label=_("How hard was it?"),
+        choices=[("", _("Choose"))] + [(str(v), label) for v, label in Effort.choices],
         coerce=int,
         empty_value=None,
         required=False,
@@ -144,7 +154,10 @@ class SessionLogForm(StyledForm):
         super().__init__(*args, **kwargs)
         session = self.fields["session"]
         assert isinstance(session, forms.ChoiceField)  # declared above
-        session.choices = [(str(n), f"Session {n} of {sessions}") for n in range(1, sessions + 1)]
+        session.choices = [
+            (str(n), _("Session %(number)s of %(total)s") % {"number": n, "total": sessions})
+            for n in range(1, sessions + 1)
+        ]
         if sessions == 1:
             self.fields["session"].widget = forms.HiddenInput()
         # Unique ids per card: several cards share one page.
@@ -160,21 +173,21 @@ class SessionLogForm(StyledForm):
             cleaned["skip_reason"] = ""
         outcome = cleaned.get("outcome")
         if not outcome:
-            raise forms.ValidationError("Choose Done, Partly done or a reason for skipping.")
+            raise forms.ValidationError(_("Choose Done, Partly done or a reason for skipping."))
         if outcome == SessionOutcome.PARTIAL and not any(
             cleaned.get(f) for f in ("sets_done", "reps_done", "duration_min_done")
         ):
-            self.add_error("sets_done", "Tell us how much you did: sets and reps, or minutes.")
+            self.add_error("sets_done", _("Tell us how much you did: sets and reps, or minutes."))
         return cleaned
 
 
 class CheckInForm(StyledForm):
     pain_now = forms.TypedChoiceField(
-        label="Your pain right now (0 = no pain, 10 = worst pain you can imagine)",
+        label=_("Your pain right now (0 = no pain, 10 = worst pain you can imagine)"),
         choices=[(str(n), str(n)) for n in range(11)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a number from 0 to 10."},
+        error_messages={"required": _("Choose a number from 0 to 10.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -182,10 +195,10 @@ class CheckInForm(StyledForm):
         for question in self_screen.QUESTIONS:
             self.fields[f"flag_{question.code}"] = forms.TypedChoiceField(
                 label=question.text,
-                choices=[("no", "No"), ("yes", "Yes")],
+                choices=[("no", _("No")), ("yes", _("Yes"))],
                 coerce=lambda v: v == "yes",
                 widget=forms.RadioSelect,
-                error_messages={"required": "Answer yes or no."},
+                error_messages={"required": _("Answer yes or no.")},
             )
         style_fields(self)
 
@@ -233,6 +246,13 @@ def _num(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def weekday_names() -> list[str]:
+    """Monday to Sunday, abbreviated, in the active language (Django's own
+    catalogue: no new message to translate)."""
+    monday = _date(2024, 1, 1)
+    return [dateformat.format(monday + timedelta(days=n), "D") for n in range(7)]
+
+
 class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm):
     """The patient's side of the reminders form (the same checks as the staff
     page: a known channel address, quiet hours that leave a reminder, no pause
@@ -241,14 +261,20 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
     # Removes the inherited field (Django's idiom), which django-stubs cannot type.
     local_times = None  # type: ignore[assignment]  # built from the time pickers in clean()
     time_1 = forms.TimeField(
-        label="First reminder time", widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("First reminder time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     time_2 = forms.TimeField(
-        label="Second reminder time (optional)",
+        label=_("Second reminder time (optional)"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
     field_order = ["enabled", "channel", "time_1", "time_2", "days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        assert isinstance(days, forms.ChoiceField)  # declared by the reminders form
+        days.choices = list(enumerate(weekday_names()))
 
     @classmethod
     def initial_for(cls, preference) -> dict:
@@ -267,3 +293,32 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
         if paused and paused > _date.today() + timedelta(days=366):
             self.add_error("paused_until", "Pause for a year at most.")
         return cleaned
+
+
+def questionnaire_step_form(step, data=None, initial=None):
+    """One screen of a questionnaire (issue 18): one required radio group named
+    after the item, labelled with its wording and the published option labels."""
+
+    def coerce(value):
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # the VISA-A question 8 choice ("q8a" ...)
+        return int(number) if number.is_integer() else number
+
+    field = forms.TypedChoiceField(
+        label=step.label,
+        choices=list(step.options),
+        coerce=coerce,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose an answer."),
+            "invalid_choice": _("Please choose one of the answers shown."),
+        },
+    )
+    form_class = type("QuestionnaireStepForm", (StyledForm,), {step.code: field})
+    value = None if initial is None else initial.get(step.code)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = _num(value)
+    return form_class(data=data, initial={step.code: value} if value is not None else None)

@@ -1,28 +1,33 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views import View
 
 from assessments import services as assessment_services
-from assessments.instruments import get_instrument
+from assessments.instruments import get_instrument, instrument_in_language
 from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
-from exercises.models import WEEKDAY_NAMES
 from fhir_r4.services import fhir_record_export
 from fhir_r4.views import bundle_download
 from messaging import services as messaging
 from messaging.forms import PatientMessageForm
 from messaging.models import Conversation, Message
+from patients.language import SHIPPED, shipped_languages
 from patients.services import (
     InvitationError,
     invitation_accept,
     invitation_for_token,
+    patient_language_set,
     patient_subject_access_export,
 )
 from portal.forms import (
@@ -32,7 +37,8 @@ from portal.forms import (
     ReminderPreferenceForm,
     SessionLogForm,
     SetPasswordForm,
-    questionnaire_form_class,
+    questionnaire_step_form,
+    weekday_names,
 )
 from programmes import api as programmes_api
 from reminders import calendar as reminder_calendar
@@ -50,6 +56,15 @@ class PortalLoginView(auth_views.LoginView):
     form_class = PortalLoginForm  # type: ignore[assignment]
     template_name = "portal/login.html"
     redirect_authenticated_user = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = translation.get_language()
+        context["languages"] = shipped_languages()
+        context["current_language"] = next(
+            (code for code, django_code in SHIPPED.items() if django_code == current), "en"
+        )
+        return context
 
     def get_default_redirect_url(self):
         return str(reverse_lazy("portal:today"))
@@ -177,7 +192,7 @@ class LogExerciseView(PatientRequiredMixin, View):
                 programmes_api.attach_media([card.prescription], self.patient.clinic_id)
                 programmes_api.attach_clips(self.patient, [card.prescription])
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))
-            messages.success(request, f"Saved: {p.exercise.name}.")
+            messages.success(request, gettext("Saved: %(name)s.") % {"name": p.exercise.name})
             return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
         if request.htmx:
             programmes_api.attach_media([card.prescription], self.patient.clinic_id)
@@ -399,11 +414,24 @@ class MessagesView(PatientRequiredMixin, View):
 class QuestionnaireListView(PatientRequiredMixin, View):
     def get(self, request):
         due = progress.questionnaires_due(self.patient, _today(self.patient))
-        rows = [{"due": d, "name": get_instrument(d.code).name} for d in due]
+        language = translation.get_language() or "en"
+        rows = [
+            {
+                "due": d,
+                "name": get_instrument(d.code).name,
+                "in_english": not instrument_in_language(d.code, language),
+            }
+            for d in due
+        ]
         return render(request, "portal/questionnaires.html", {"rows": rows})
 
 
 class QuestionnaireView(PatientRequiredMixin, View):
+    """One question per screen with "Question N of M", Back and Next (issue 18).
+    Every answer is kept in the patient's draft at once, so a patient who leaves
+    carries on where they stopped; the last Next scores and stores the answers.
+    Plain form posts: works without JavaScript."""
+
     template_name = "portal/questionnaire.html"
 
     def load_objects(self, request, *args, **kwargs):
@@ -411,49 +439,94 @@ class QuestionnaireView(PatientRequiredMixin, View):
         if code not in PATIENT_QUESTIONNAIRES:
             raise Http404("No such questionnaire.")
         self.instrument = get_instrument(code)
-        self.form_class = questionnaire_form_class(self.instrument)
+        self.draft = assessment_services.questionnaire_draft_get(patient=self.patient, code=code)
+        self.answers = dict(self.draft.answers) if self.draft else {}
+        self.steps = assessment_services.questionnaire_steps(code, self.answers)
 
-    def _render(self, request, form, status=200):
+    def _step_number(self, raw, default: int) -> int:
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = default
+        # Never past the first unanswered screen: no question is skipped.
+        reachable = assessment_services.questionnaire_first_unanswered(
+            self.instrument.code, self.answers
+        )
+        return max(1, min(number, reachable, len(self.steps)))
+
+    def _url(self, number: int) -> str:
+        return f"{reverse('portal:questionnaire', args=[self.instrument.code])}?step={number}"
+
+    def _render(self, request, step, form, *, resumed=False, status=200):
         return render(
             request,
             self.template_name,
-            {"instrument": self.instrument, "form": form},
+            {
+                "instrument": self.instrument,
+                "step": step,
+                "total": len(self.steps),
+                "form": form,
+                "field": form[step.code],
+                "resumed": resumed,
+                "last": step.number == len(self.steps),
+                "in_english": not instrument_in_language(
+                    self.instrument.code, translation.get_language() or "en"
+                ),
+            },
             status=status,
         )
 
     def get(self, request, code):
-        return self._render(request, self.form_class())
+        resumed = "step" not in request.GET and bool(self.answers)
+        default = self.draft.step if self.draft else 1
+        number = self._step_number(request.GET.get("step"), default)
+        step = self.steps[number - 1]
+        return self._render(
+            request, step, questionnaire_step_form(step, initial=self.answers), resumed=resumed
+        )
 
     def post(self, request, code):
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                response = assessment_services.patient_questionnaire_save(
-                    patient=self.patient, code=self.instrument.code, answers=form.answers()
-                )
-            except assessment_services.AssessmentError as error:
-                form.add_error(None, str(error))
-            else:
-                trend = next(
-                    (
-                        t
-                        for t in patient_outcome_trends(self.patient)
-                        if t.code == response.instrument_code
-                        and t.version == response.instrument_version
-                    ),
-                    None,
-                )
-                return render(
-                    request,
-                    "portal/questionnaire_done.html",
-                    {
-                        "instrument": self.instrument,
-                        "response": response,
-                        "total": self.instrument.format_total(response.total),
-                        "trend": trend,
-                    },
-                )
-        return self._render(request, form, status=400)
+        number = self._step_number(request.POST.get("step"), 1)
+        step = self.steps[number - 1]
+        form = questionnaire_step_form(step, data=request.POST)
+        valid = form.is_valid()
+        value = form.cleaned_data.get(step.code) if valid else None
+        if request.POST.get("action") == "back":
+            # Back keeps what is chosen on this screen too; nothing chosen is fine.
+            assessment_services.questionnaire_draft_answer(
+                patient=self.patient, code=code, item=step.code, value=value, step=number - 1
+            )
+            return redirect(self._url(max(1, number - 1)))
+        if not valid:
+            return self._render(request, step, form, status=400)
+        assessment_services.questionnaire_draft_answer(
+            patient=self.patient, code=code, item=step.code, value=value, step=number + 1
+        )
+        if number < len(self.steps):
+            return redirect(self._url(number + 1))
+        try:
+            response = assessment_services.questionnaire_draft_send(patient=self.patient, code=code)
+        except assessment_services.AssessmentError as error:
+            messages.error(request, str(error))
+            return redirect(reverse("portal:questionnaire", args=[code]))
+        trend = next(
+            (
+                t
+                for t in patient_outcome_trends(self.patient)
+                if t.code == response.instrument_code and t.version == response.instrument_version
+            ),
+            None,
+        )
+        return render(
+            request,
+            "portal/questionnaire_done.html",
+            {
+                "instrument": self.instrument,
+                "response": response,
+                "total": self.instrument.format_total(response.total),
+                "trend": trend,
+            },
+        )
 
 
 class ProgressView(PatientRequiredMixin, View):
@@ -472,7 +545,7 @@ class ProgressView(PatientRequiredMixin, View):
                 "trend_charts": [t.chart for t in trends],
                 "calendar": progress.adherence_calendar(self.patient, today),
                 "walking": walking,
-                "weekday_names": WEEKDAY_NAMES,
+                "weekday_names": weekday_names(),
             },
         )
 
@@ -506,7 +579,7 @@ class RemindersView(PatientRequiredMixin, View):
         action = request.POST.get("action", "save")
         if action == "unsubscribe":
             reminders_unsubscribe(patient=self.patient, request=request)
-            messages.success(request, "You will get no more exercise reminders.")
+            messages.success(request, gettext("You will get no more exercise reminders."))
             return redirect("portal:reminders")
         if action == "feed-new":
             token = reminder_calendar.calendar_feed_create(patient=self.patient)
@@ -518,7 +591,7 @@ class RemindersView(PatientRequiredMixin, View):
             return self._render(request, form, new_feed_url=url)
         if action == "feed-revoke":
             reminder_calendar.calendar_feed_revoke(patient=self.patient)
-            messages.success(request, "Your calendar link no longer works.")
+            messages.success(request, gettext("Your calendar link no longer works."))
             return redirect("portal:reminders")
         form = ReminderPreferenceForm(request.POST, patient=self.patient)
         if not form.is_valid():
@@ -526,7 +599,7 @@ class RemindersView(PatientRequiredMixin, View):
         reminder_preference_update(
             patient=self.patient, data=form.preference_data(), by=request.user, request=request
         )
-        messages.success(request, "Your reminder settings are saved.")
+        messages.success(request, gettext("Your reminder settings are saved."))
         return redirect("portal:reminders")
 
 
@@ -544,6 +617,54 @@ class CalendarFeedView(View):
         )
         response["Cache-Control"] = "private, no-store"
         response["Content-Disposition"] = 'inline; filename="exercise-sessions.ics"'
+        return response
+
+
+class MoreView(PatientRequiredMixin, View):
+    """The phone tab bar's "More" (issue 18): the less used destinations, the
+    language choice and log out."""
+
+    template_name = "portal/more.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.template_name,
+            {
+                "patient": self.patient,
+                "languages": shipped_languages(),
+                "current_language": self.patient.preferred_language,
+            },
+        )
+
+
+class LanguageView(View):
+    """Choose the portal's language (issue 18). A signed-in patient's choice is
+    their preferred language (emails and SMS follow it); before login it is a
+    cookie. An unknown choice changes nothing."""
+
+    def post(self, request):
+        code = request.POST.get("language", "")
+        patient = getattr(request.user, "patient", None) if request.user.is_authenticated else None
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ) or not next_url.startswith("/portal/"):
+            next_url = reverse("portal:more" if patient else "portal:login")
+        response = redirect(next_url)
+        if code not in SHIPPED:
+            messages.error(request, gettext("Please choose one of the languages shown."))
+            return response
+        if patient is not None:
+            patient_language_set(patient=patient, language=code, by=request.user, request=request)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            SHIPPED[code],
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
         return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from exercises.models import WEEKDAY_NAMES, days_list, days_mask
 from reminders.models import ReminderChannel
@@ -22,35 +23,35 @@ class ReminderPreferenceForm(forms.Form):
     patient=patient)``) and saves with ``reminder_preference_update``.
     ``initial_for(preference)`` gives the initial values of a saved preference."""
 
-    enabled = forms.BooleanField(required=False, label="Send exercise reminders")
-    channel = forms.ChoiceField(choices=[], label="How")
+    enabled = forms.BooleanField(required=False, label=_("Send exercise reminders"))
+    channel = forms.ChoiceField(choices=[], label=_("How"))
     local_times = forms.CharField(
-        label="Times",
+        label=_("Times"),
         max_length=60,
-        help_text='Local times as HH:MM, separated by commas, e.g. "08:00, 18:30".',
+        help_text=_('Local times as HH:MM, separated by commas, e.g. "08:00, 18:30".'),
     )
     days = forms.TypedMultipleChoiceField(
-        label="Days",
+        label=_("Days"),
         choices=list(enumerate(WEEKDAY_NAMES)),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day."},
+        error_messages={"required": _("Choose at least one day.")},
     )
     quiet_start = forms.TimeField(
         required=False,
-        label="Quiet hours from",
+        label=_("Quiet hours from"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     quiet_end = forms.TimeField(
         required=False,
-        label="Quiet hours until",
+        label=_("Quiet hours until"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     paused_until = forms.DateField(
         required=False,
-        label="Pause until (inclusive)",
+        label=_("Pause until (inclusive)"),
         widget=DATE,
-        help_text="No reminders up to and including this day.",
+        help_text=_("No reminders up to and including this day."),
     )
 
     def __init__(self, *args, patient, **kwargs):
@@ -74,7 +75,7 @@ class ReminderPreferenceForm(forms.Form):
         raw = [part.strip() for part in self.cleaned_data["local_times"].split(",")]
         raw = [part for part in raw if part]
         if not raw:
-            raise forms.ValidationError("Give at least one time, e.g. 08:00.")
+            raise forms.ValidationError(_("Give at least one time, e.g. 08:00."))
         times = []
         for part in raw:
             match = _HH_MM.match(part)
@@ -85,28 +86,30 @@ class ReminderPreferenceForm(forms.Form):
             times.append(f"{int(match.group(1)):02d}:{match.group(2)}")
         times = sorted(set(times))
         if len(times) > MAX_REMINDER_TIMES:
-            raise forms.ValidationError(f"Choose at most {MAX_REMINDER_TIMES} times a day.")
+            raise forms.ValidationError(
+                _("Choose at most %(count)s times a day.") % {"count": MAX_REMINDER_TIMES}
+            )
         return times
 
     def clean_paused_until(self):
         value = self.cleaned_data.get("paused_until")
         if value is not None and value < self.patient.local_today():
-            raise forms.ValidationError("The pause cannot end in the past.")
+            raise forms.ValidationError(_("The pause cannot end in the past."))
         return value
 
     def clean_channel(self) -> str:
         channel = self.cleaned_data["channel"]
         if channel == ReminderChannel.EMAIL and not self.patient.email:
-            raise forms.ValidationError("There is no email address on the record.")
+            raise forms.ValidationError(_("There is no email address on the record."))
         if channel == ReminderChannel.SMS and not self.patient.mobile_phone:
-            raise forms.ValidationError("There is no mobile number on the record.")
+            raise forms.ValidationError(_("There is no mobile number on the record."))
         return channel
 
     def clean(self):
         data = super().clean()
         start, end = data.get("quiet_start"), data.get("quiet_end")
         if (start is None) != (end is None):
-            raise forms.ValidationError("Give both ends of the quiet hours, or neither.")
+            raise forms.ValidationError(_("Give both ends of the quiet hours, or neither."))
         times = data.get("local_times")
         if (
             times
@@ -114,7 +117,8 @@ class ReminderPreferenceForm(forms.Form):
             and all(in_quiet_hours(parse_slot(t), start, end) for t in times)
         ):
             self.add_error(
-                "quiet_end", "The quiet hours cover every reminder time; no reminder would go out."
+                "quiet_end",
+                _("The quiet hours cover every reminder time; no reminder would go out."),
             )
         return data
 

@@ -7,8 +7,10 @@ from datetime import date
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from clinic.mail import build_templated_mail
+from patients.language import in_patient_language
 from patients.models import Patient
 from programmes.api import version_on
 from programmes.models import Prescription
@@ -33,10 +35,11 @@ def due_summary(patient: Patient, day: date) -> tuple[int, int]:
 
 
 def due_phrase(exercises: int, sessions: int) -> str:
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    return f"{plural(exercises, 'exercise')}, {plural(sessions, 'session')}"
+    # In the active language (issue 18: the builders below use the patient's).
+    return "{}, {}".format(
+        ngettext("%(count)d exercise", "%(count)d exercises", exercises) % {"count": exercises},
+        ngettext("%(count)d session", "%(count)d sessions", sessions) % {"count": sessions},
+    )
 
 
 def portal_url() -> str:
@@ -57,6 +60,12 @@ def message_id(occurrence_id, attempt: int) -> str:
 
 
 def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int, *, attempt: int = 1):
+    patient = occurrence.patient
+    with in_patient_language(patient):
+        return _build_email(occurrence, exercises, sessions)
+
+
+def _build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int):
     patient = occurrence.patient
     unsubscribe = unsubscribe_url(patient.pk)
     message = build_templated_mail(
@@ -84,8 +93,11 @@ def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int, *
 
 def build_sms(occurrence: ReminderOccurrence, exercises: int, sessions: int) -> sms.SmsMessage:
     patient = occurrence.patient
-    body = (
-        f"Hi {patient.first_name}, today: {due_phrase(exercises, sessions)}. "
-        f"{portal_url()} Stop: {unsubscribe_url(patient.pk)}"
-    )
+    with in_patient_language(patient):
+        body = gettext("Hi %(name)s, today: %(due)s. %(portal)s Stop: %(stop)s") % {
+            "name": patient.first_name,
+            "due": due_phrase(exercises, sessions),
+            "portal": portal_url(),
+            "stop": unsubscribe_url(patient.pk),
+        }
     return sms.SmsMessage(to=str(patient.mobile_phone), body=body, reference=str(occurrence.pk))

@@ -8,6 +8,7 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts.models import Alert
@@ -18,29 +19,29 @@ from programmes.models import Prescription, ProgrammeVersion
 
 
 class SessionOutcome(models.TextChoices):
-    DONE = "done", "Done"
-    PARTIAL = "partial", "Partly done"
-    SKIPPED = "skipped", "Skipped"
+    DONE = "done", _("Done")
+    PARTIAL = "partial", _("Partly done")
+    SKIPPED = "skipped", _("Skipped")
 
 
 class SkipReason(models.TextChoices):
-    PAIN = "pain", "Pain"
-    FORGOT = "forgot", "Forgot"
-    NO_TIME = "no_time", "No time"
-    UNCLEAR = "unclear", "Not sure how to do it"
-    NO_EQUIPMENT = "no_equipment", "No equipment"
-    OTHER = "other", "Other"
+    PAIN = "pain", _("Pain")
+    FORGOT = "forgot", _("Forgot")
+    NO_TIME = "no_time", _("No time")
+    UNCLEAR = "unclear", _("Not sure how to do it")
+    NO_EQUIPMENT = "no_equipment", _("No equipment")
+    OTHER = "other", _("Other")
 
 
 class Effort(models.IntegerChoices):
     """How hard the session felt to the patient (not the exercise's level,
     ``exercises.models.Difficulty``)."""
 
-    TOO_EASY = 1, "Too easy"
-    EASY = 2, "Easy"
-    ABOUT_RIGHT = 3, "About right"
-    HARD = 4, "Hard"
-    TOO_HARD = 5, "Too hard"
+    TOO_EASY = 1, _("Too easy")
+    EASY = 2, _("Easy")
+    ABOUT_RIGHT = 3, _("About right")
+    HARD = 4, _("Hard")
+    TOO_HARD = 5, _("Too hard")
 
 
 class SessionLogQuerySet(models.QuerySet):

@@ -9,6 +9,10 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Avg, F, Max, Sum
 from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import dateformat
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import OutcomeResponse
 from assessments.services import PATIENT_QUESTIONNAIRES
@@ -72,7 +76,8 @@ def questionnaires_due(patient, today: date) -> list[DueQuestionnaire]:
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    # "E": the month's name as a date needs it (Polish genitive); "F" in English.
+    return dateformat.format(d, "j E Y")
 
 
 @dataclass
@@ -104,20 +109,29 @@ def pain_progress(patient, today: date) -> dict:
     if checkins:
         first, last = checkins[0], checkins[-1]
         if len(checkins) == 1:
-            summary = f"Your pain at check-in on {_day(first['checked_on'])} was {first['pain']} out of 10."
+            summary = _("Your pain at check-in on %(day)s was %(pain)s out of 10.") % {
+                "day": _day(first["checked_on"]),
+                "pain": first["pain"],
+            }
         else:
-            summary = (
-                f"Your pain at check-in went from {first['pain']} out of 10 on "
-                f"{_day(first['checked_on'])} to {last['pain']} out of 10 on "
-                f"{_day(last['checked_on'])}."
-            )
+            summary = _(
+                "Your pain at check-in went from %(first)s out of 10 on %(first_day)s "
+                "to %(last)s out of 10 on %(last_day)s."
+            ) % {
+                "first": first["pain"],
+                "first_day": _day(first["checked_on"]),
+                "last": last["pain"],
+                "last_day": _day(last["checked_on"]),
+            }
     else:
-        summary = "You have not done a check-in yet."
+        summary = _("You have not done a check-in yet.")
     if weekly:
-        summary += (
-            f" During your exercises your pain averaged {weekly[-1]['pain']:.1f} out of 10 "
-            f"in the week of {_day(_as_date(weekly[-1]['week']))}."
-        )
+        summary += " " + _(
+            "During your exercises your pain averaged %(pain)s out of 10 in the week of %(day)s."
+        ) % {
+            "pain": number_format(round(weekly[-1]["pain"], 1), 1),
+            "day": _day(_as_date(weekly[-1]["week"])),
+        }
     return {
         "checkins": {
             "labels": [c["checked_on"].isoformat() for c in checkins],
@@ -146,15 +160,17 @@ class CalendarDay:
     @property
     def label(self) -> str:
         words = {
-            "done": "all sessions done",
-            "partial": f"{self.done} of {self.prescribed} sessions done",
-            "missed": "missed",
-            "rest": "rest day",
-            "before": "before your programme started",
-            "today": f"today, {self.done} of {self.prescribed} done so far",
-            "future": "to come",
+            "done": _("all sessions done"),
+            "partial": _("%(done)s of %(prescribed)s sessions done")
+            % {"done": self.done, "prescribed": self.prescribed},
+            "missed": _("missed"),
+            "rest": _("rest day"),
+            "before": _("before your programme started"),
+            "today": _("today, %(done)s of %(prescribed)s done so far")
+            % {"done": self.done, "prescribed": self.prescribed},
+            "future": _("to come"),
         }
-        return f"{_day(self.day)}: {words[self.status]}"
+        return _("%(day)s: %(status)s") % {"day": _day(self.day), "status": words[self.status]}
 
 
 def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEKS) -> dict:
@@ -171,7 +187,7 @@ def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEK
     day = start
     while day <= end:
         week = []
-        for _ in range(7):
+        for _weekday in range(7):
             counted = by_day[day]
             prescribed, done = counted.prescribed, counted.completed
             if day > today:
@@ -194,24 +210,44 @@ def adherence_calendar(patient: Patient, today: date, weeks: int = CALENDAR_WEEK
             week.append(CalendarDay(day, prescribed, done, status))
             day += timedelta(days=1)
         rows.append(week)
+    # Issue 18: the calendar starts in the programme's first week; the weeks
+    # before it are not shown (they are not rest days). No programme day in the
+    # window: the current week only.
+    rows = rows[-1:] if first_day is None else [w for w in rows if w[-1].day >= first_day]
     percent = round(done_total / prescribed_total * 100) if prescribed_total else None
     due_today = by_day[today].prescribed if today in by_day else 0
     if percent is None and due_today:
-        summary = (
-            f"You have {due_today} exercise session{'s' if due_today != 1 else ''} today; "
-            "this calendar fills in as you log them."
-        )
+        summary = ngettext(
+            "You have %(count)s exercise session today; this calendar fills in as you log them.",
+            "You have %(count)s exercise sessions today; this calendar fills in as you log them.",
+            due_today,
+        ) % {"count": due_today}
     elif percent is None:
-        summary = f"No exercise sessions were due in the last {weeks} weeks."
+        summary = _("No exercise sessions were due in the last %(weeks)s weeks.") % {"weeks": weeks}
     else:
         verdict = (
-            "well done, that meets the aim" if percent >= aim else f"the aim is {aim}% or more"
+            _("well done, that meets the aim")
+            if percent >= aim
+            else _("the aim is %(aim)s%% or more") % {"aim": aim}
         )
-        summary = (
-            f"In the last {weeks} weeks you completed {done_total} of {prescribed_total} "
-            f"exercise sessions ({percent}%); {verdict}."
-        )
-    return {"weeks": rows, "percent": percent, "summary": summary, "aim": aim}
+        summary = _(
+            "In the last %(weeks)s weeks you completed %(done)s of %(prescribed)s "
+            "exercise sessions (%(percent)s%%); %(verdict)s."
+        ) % {
+            "weeks": weeks,
+            "done": done_total,
+            "prescribed": prescribed_total,
+            "percent": percent,
+            "verdict": verdict,
+        }
+    has_before = any(d.status == "before" for week in rows for d in week)
+    return {
+        "weeks": rows,
+        "percent": percent,
+        "summary": summary,
+        "aim": aim,
+        "has_before": has_before,
+    }
 
 
 def walking_progress(patient, today: date) -> dict:
@@ -235,14 +271,21 @@ def walking_progress(patient, today: date) -> dict:
     if not weekly:
         return {"has_data": False, "labels": [], "values": [], "summary": ""}
     first, last = weekly[0], weekly[-1]
-    summary = f"In the week of {_day(_as_date(last['week']))} you walked {last['minutes']} minutes"
     if len(weekly) > 1:
-        summary += (
-            f"; in your first week, the week of {_day(_as_date(first['week']))}, "
-            f"you walked {first['minutes']} minutes."
-        )
+        summary = _(
+            "In the week of %(day)s you walked %(minutes)s minutes; in your first week, "
+            "the week of %(first_day)s, you walked %(first_minutes)s minutes."
+        ) % {
+            "day": _day(_as_date(last["week"])),
+            "minutes": last["minutes"],
+            "first_day": _day(_as_date(first["week"])),
+            "first_minutes": first["minutes"],
+        }
     else:
-        summary += "."
+        summary = _("In the week of %(day)s you walked %(minutes)s minutes.") % {
+            "day": _day(_as_date(last["week"])),
+            "minutes": last["minutes"],
+        }
     return {
         "has_data": True,
         "labels": [_as_date(w["week"]).isoformat() for w in weekly],

@@ -135,7 +135,7 @@ def judge(
         "sessions_logged": len(logs),
         "sessions_attempted": len(attempted),
         "pain_during": pains[-th.min_sessions :],
-        "effort": [Effort(r).label for r in ratings[-th.min_sessions :]],
+        "effort": [str(Effort(r).label) for r in ratings[-th.min_sessions :]],
         "skipped_for_pain": pain_skips,
         "pain_ceiling": ceiling,
         "baseline_pain": baseline,

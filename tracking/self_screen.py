@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
+
 EMERGENCY = "E"
 SAME_DAY = "U"
 
@@ -18,41 +23,41 @@ SAME_DAY = "U"
 @dataclass(frozen=True)
 class ScreenQuestion:
     code: str
-    text: str
+    text: StrOrPromise  # lazy: the patient's language in the portal, English for staff
     urgency: str
 
 
 QUESTIONS: tuple[ScreenQuestion, ...] = (
     # Suspected DVT: level U whatever the Wells score (SPEC 1.1 and [D] DVT; [S1, S2, S3]).
-    ScreenQuestion("calf", "New swelling, redness or warmth in your calf", SAME_DAY),
+    ScreenQuestion("calf", _("New swelling, redness or warmth in your calf"), SAME_DAY),
     # Cauda equina: any new or worsening saddle sensory loss is level E
     # (SPEC 1.4 and [D] Cauda equina; [S13, S14, S16]).
     ScreenQuestion(
-        "saddle", "New numbness or tingling around your back passage or genitals", EMERGENCY
+        "saddle", _("New numbness or tingling around your back passage or genitals"), EMERGENCY
     ),
     # Cauda equina: bladder or bowel disturbance, level E (SPEC 1.4; [S13, S14, S21]).
     ScreenQuestion(
         "bladder_bowel",
-        "New trouble passing urine, or new trouble controlling your bladder or bowel",
+        _("New trouble passing urine, or new trouble controlling your bladder or bowel"),
         EMERGENCY,
     ),
     # New or progressive motor deficit or acute foot drop: same day, level U
     # (SPEC 1.0 and 1.9; [S15, S22]).
     ScreenQuestion(
         "weakness",
-        "New weakness in your leg, or your foot dropping or catching when you walk",
+        _("New weakness in your leg, or your foot dropping or catching when you walk"),
         SAME_DAY,
     ),
     # Acute limb ischaemia: a new cold, pale or numb limb is level E (SPEC 1.2; [S6, S9]).
-    ScreenQuestion("cold_foot", "A foot that has turned cold, pale or numb", EMERGENCY),
+    ScreenQuestion("cold_foot", _("A foot that has turned cold, pale or numb"), EMERGENCY),
     # Infection: fever with a red, hot, swollen limb is level E (SPEC 1.5 and [D]
     # Infection; [S18, S19, S20]).
-    ScreenQuestion("fever_red_leg", "A fever (hot and shivery) with a red, hot leg", EMERGENCY),
+    ScreenQuestion("fever_red_leg", _("A fever (hot and shivery) with a red, hot leg"), EMERGENCY),
     # Cauda equina / bilateral neurology: bilateral sciatica or a bilateral deficit is level
     # E (SPEC 1.4 [S13, S14, S15]; SPEC 1.9 and [D] Neurological deficit: bilateral -> E).
     ScreenQuestion(
         "both_legs",
-        "New pain, numbness or weakness in both legs, or weakness that is getting worse",
+        _("New pain, numbness or weakness in both legs, or weakness that is getting worse"),
         EMERGENCY,
     ),
     # Acute compartment syndrome: a tense, swollen compartment with pain out of proportion
@@ -60,8 +65,10 @@ QUESTIONS: tuple[ScreenQuestion, ...] = (
     # [S23, S24, S25]). The question names all three parts of the app rule.
     ScreenQuestion(
         "tight_calf",
-        "A tight, swollen calf or shin with pain that keeps getting worse (after an injury, a "
-        "tight cast or bandage, or hard exercise)",
+        _(
+            "A tight, swollen calf or shin with pain that keeps getting worse (after an injury, "
+            "a tight cast or bandage, or hard exercise)"
+        ),
         EMERGENCY,
     ),
     # Suspected pulmonary embolism: a swollen leg with breathlessness or chest pain needs
@@ -70,7 +77,7 @@ QUESTIONS: tuple[ScreenQuestion, ...] = (
     # sign-off like every rule here.
     ScreenQuestion(
         "leg_breathless",
-        "A swollen or painful leg together with breathlessness or chest pain",
+        _("A swollen or painful leg together with breathlessness or chest pain"),
         EMERGENCY,
     ),
 )
@@ -82,18 +89,18 @@ BY_CODE = {q.code: q for q in QUESTIONS}
 
 # What the patient sees at once (SPEC 1.0: E = emergency department now;
 # U = seen by a doctor the same day).
-ADVICE = {
+ADVICE: dict[str, dict[str, StrOrPromise]] = {
     EMERGENCY: {
-        "title": "Go to A&E or call 999 now",
-        "text": (
+        "title": _("Go to A&E or call 999 now"),
+        "text": _(
             "What you told us can be a sign of a serious problem that needs a doctor straight "
             "away. Go to your nearest A&E (emergency department) now, or call 999. Do not do "
             "your exercises today. Your physiotherapist has been told."
         ),
     },
     SAME_DAY: {
-        "title": "See a doctor today",
-        "text": (
+        "title": _("See a doctor today"),
+        "text": _(
             "What you told us needs a doctor to check you today. Call your GP surgery now and "
             "ask for an urgent same-day appointment, or go to an urgent treatment centre, or "
             "call NHS 111. Do not wait for your next physiotherapy appointment, and stop your "
@@ -104,9 +111,9 @@ ADVICE = {
 }
 
 
-ADVICE_999 = {
-    "title": "Call 999 now",
-    "text": (
+ADVICE_999: dict[str, StrOrPromise] = {
+    "title": _("Call 999 now"),
+    "text": _(
         "A swollen or painful leg with breathlessness or chest pain can be a sign of a blood "
         "clot in the lungs. Call 999 now for an ambulance; do not drive yourself. Do not do "
         "your exercises today. Your physiotherapist has been told."
@@ -114,7 +121,7 @@ ADVICE_999 = {
 }
 
 
-def advice_for(codes) -> dict[str, str] | None:
+def advice_for(codes) -> dict[str, StrOrPromise] | None:
     """What the patient is told at once: 999 for a suspected pulmonary embolism, otherwise
     the advice of the most urgent level answered (None when nothing was reported)."""
     if any(c in CALL_999 for c in codes):

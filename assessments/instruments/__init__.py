@@ -57,3 +57,18 @@ __all__ = [
     "all_instruments",
     "get_instrument",
 ]
+
+
+# Issue 18: an instrument changes language only where a validated translation
+# exists (docs/questionnaire-languages.md). None is shipped yet: every
+# questionnaire is shown in English, labelled so, whatever the patient's
+# language. Add {"code": {"pl"}} only with the validated wording and its source.
+VALIDATED_TRANSLATIONS: dict[str, frozenset[str]] = {}
+
+
+def instrument_in_language(code: str, language: str) -> bool:
+    """True when the instrument has a validated translation in ``language``
+    (a Django language code; English is the original)."""
+    if language.split("-")[0] == "en":
+        return True
+    return language.split("-")[0] in VALIDATED_TRANSLATIONS.get(code, frozenset())

@@ -122,6 +122,8 @@ class Instrument:
     mdc: float | None = None
     licence: str = ""
     attribution: str = ""
+    # Shown to staff only (the measure page), never in the portal (issue 18).
+    staff_note: str = ""
     sources: tuple[str, ...] = ()
     wording: str = "full"  # "full" patient-facing text or "short labels" (ODI)
     display_decimals: int = 0
@@ -271,6 +273,14 @@ def _fmt(value: float | int) -> str:
 def scale(low: int, high: int, labels: dict[int, str] | None = None) -> tuple[Option, ...]:
     labels = labels or {}
     return tuple(Option(v, labels.get(v, str(v))) for v in range(low, high + 1))
+
+
+def anchored_scale(low: int, high: int, anchors: dict[int, str]) -> tuple[Option, ...]:
+    """Numbered options with the published end anchors beside their numbers,
+    "0 (100 mins)", "1", ... "10 (0 mins)" (issue 18)."""
+    return tuple(
+        Option(v, f"{v} ({anchors[v]})" if v in anchors else str(v)) for v in range(low, high + 1)
+    )
 
 
 def missing_items(instrument: Instrument, clean: dict[str, Any]) -> list[str]:

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Band, Instrument, Item, Option, ScoreResult, missing_items, scale
+from .base import (
+    Band,
+    Instrument,
+    Item,
+    Option,
+    ScoreResult,
+    anchored_scale,
+    missing_items,
+    scale,
+)
 
 # --- LEFS [S40, S41, S42, S43, S44, S47] -----------------------------------------
 
@@ -426,34 +435,35 @@ _VISA_ITEMS = (
     Item(
         "q1",
         "For how many minutes do you have stiffness in the Achilles region on first getting up?",
-        options=scale(0, 10, {0: "100 minutes or more", 10: "0 minutes"}),
+        # The published form's anchors: 0 under "100 mins", 10 under "0 mins" [S52].
+        options=anchored_scale(0, 10, {0: "100 mins", 10: "0 mins"}),
     ),
     Item(
         "q2",
         "Once you are warmed up for the day, do you have pain when stretching the Achilles "
         "tendon fully over the edge of a step (keeping the knee straight)?",
-        options=scale(0, 10, {0: "Strong severe pain", 10: "No pain"}),
+        options=anchored_scale(0, 10, {0: "strong severe pain", 10: "no pain"}),
     ),
     Item(
         "q3",
         "After walking on flat ground for 30 minutes, do you have pain within the next 2 hours?",
-        options=scale(0, 10, {0: "Strong severe pain", 10: "No pain"}),
+        options=anchored_scale(0, 10, {0: "strong severe pain", 10: "no pain"}),
     ),
     Item(
         "q4",
         "Do you have pain walking downstairs with a normal gait cycle?",
-        options=scale(0, 10, {0: "Strong severe pain", 10: "No pain"}),
+        options=anchored_scale(0, 10, {0: "strong severe pain", 10: "no pain"}),
     ),
     Item(
         "q5",
         "Do you have pain during or immediately after doing 10 single-leg heel raises from a "
         "flat surface?",
-        options=scale(0, 10, {0: "Strong severe pain", 10: "No pain"}),
+        options=anchored_scale(0, 10, {0: "strong severe pain", 10: "no pain"}),
     ),
     Item(
         "q6",
         "How many single-leg hops can you do without pain?",
-        options=scale(0, 10, {0: "0 hops", 10: "10 hops"}),
+        options=scale(0, 10),  # the published form numbers the hops 0-10
     ),
     Item(
         "q7",
@@ -541,8 +551,9 @@ VISA_A = Instrument(
     licence="Published in BJSM 2001 (open on PMC); no licensing body known; cite the source.",
     attribution=(
         "Robinson JM, Cook JL, Purdam C, et al. The VISA-A questionnaire. Br J Sports Med "
-        "2001;35:335-341. Q2-Q6 wording paraphrased pending check against the appendix."
+        "2001;35:335-341."
     ),
+    staff_note="Q2-Q6 wording paraphrased pending check against the appendix.",
     sources=("S52", "S53", "S64", "S65", "S66", "S67", "S68"),
 )
 

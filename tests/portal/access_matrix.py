@@ -29,6 +29,9 @@ STAFF_MATRIX = {
     "portal:questionnaire": (lambda ctx: ["lefs"], PATIENT_ONLY),
     "portal:progress": (None, PATIENT_ONLY),
     "portal:reminders": (None, PATIENT_ONLY),
+    "portal:more": (None, PATIENT_ONLY),
+    # POST only (the language choice); anyone may choose before login.
+    "portal:language": (None, dict.fromkeys(PERSONAS, 405)),
     "portal:my-data": (None, PATIENT_ONLY),
     "portal:my-data-download": (None, PATIENT_ONLY),
     # The calendar link is its own key (calendar apps cannot log in): a guess is 404.

@@ -157,3 +157,31 @@ def test_progress_stays_fast_with_two_years_of_daily_logs(
     assert "exercise sessions (" in body
     pain = re.search(r'<script id="pain-data" type="application/json">(.*?)</script>', body, re.S)
     assert pain and len(pain.group(1)) < 20_000  # a year of weekly points, not 2,900 rows
+
+
+def test_the_calendar_starts_in_the_programmes_first_week(
+    client, patient, patient_record, clinician
+):
+    # Issue 18: the weeks before the plan started are not shown as rest days.
+    today = patient_record.local_today()
+    start = today - timedelta(days=9)
+    plan = make_plan(patient_record, clinician, start_on=start)
+    with time_machine.travel(start.isoformat() + " 12:00", tick=False):
+        services.plan_activate(plan=plan, by=clinician)
+    client.force_login(patient)
+    body = client.get(reverse("portal:progress")).content.decode()
+    rows = body.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+    first_monday = start - timedelta(days=start.weekday())
+    assert rows == (today - first_monday).days // 7 + 1
+    assert f"{first_monday.day} {first_monday:%B %Y}" in body or start.weekday() == 0
+    before = first_monday - timedelta(days=7)
+    assert f">{before.day} {before:%B %Y}:" not in body
+    assert body.count('class="cal cal-before"') == start.weekday()
+    if start.weekday():
+        assert "before your programme" in body
+    assert body.count('class="cal cal-rest"') == 0
+
+
+def test_no_programme_shows_only_this_week(portal):
+    body = portal.get(reverse("portal:progress")).content.decode()
+    assert body.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == 1

@@ -13,16 +13,36 @@
     var d = new Date(iso + "T00:00:00");
     return d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
   }
-  function line(canvas, labels, datasets, yOptions) {
+  // Issue 18: the real-change (MCID) band as a shaded box across the plot,
+  // visible with a single score too (a line needs two points).
+  var bandBox = {
+    id: "bandBox",
+    beforeDatasetsDraw: function (chart, args, opts) {
+      if (!opts || opts.low === undefined || opts.low === null) { return; }
+      var y = chart.scales.y, area = chart.chartArea, ctx = chart.ctx;
+      var top = Math.max(y.getPixelForValue(opts.high), area.top);
+      var bottom = Math.min(y.getPixelForValue(opts.low), area.bottom);
+      ctx.save();
+      ctx.fillStyle = "rgba(30,123,52,.18)";
+      ctx.fillRect(area.left, top, area.right - area.left, bottom - top);
+      ctx.strokeStyle = "rgba(30,123,52,.7)";
+      ctx.setLineDash([5, 4]);
+      ctx.strokeRect(area.left, top, area.right - area.left, bottom - top);
+      ctx.restore();
+    },
+  };
+  function line(canvas, labels, datasets, yOptions, band) {
     return new Chart(canvas, {
       type: "line",
       data: { labels: labels.map(nice), datasets: datasets },
+      plugins: [bandBox],
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { y: yOptions || {} },
-        plugins: { legend: { display: datasets.length > 1 } },
+        // offset: a single point sits mid-chart, not on the axis.
+        scales: { x: { offset: true }, y: yOptions || {} },
+        plugins: { legend: { display: datasets.length > 1 }, bandBox: band || {} },
       },
     });
   }
@@ -47,15 +67,19 @@
   document.querySelectorAll("canvas.trend-chart").forEach(function (canvas) {
     var t = trends[Number(canvas.dataset.index)];
     if (!t) { return; }
-    var n = t.labels.length, sets = [];
+    var n = t.labels.length, sets = [], y = { title: { display: true, text: t.name + " score" } };
+    var band = null;
     if (t.mcid !== null) {
-      // The MCID band around the baseline: the area between the two lines.
-      sets.push({ label: "Real-change band", data: Array(n).fill(t.baseline + t.mcid), borderColor: "rgba(30,123,52,.4)", pointRadius: 0, fill: false });
-      sets.push({ label: "Real-change band (lower)", data: Array(n).fill(t.baseline - t.mcid), borderColor: "rgba(30,123,52,.4)", backgroundColor: "rgba(30,123,52,.15)", pointRadius: 0, fill: "-1" });
+      band = { low: t.baseline - t.mcid, high: t.baseline + t.mcid };
+      // Room for the whole band even when every score sits inside it.
+      y.suggestedMin = t.baseline - 1.5 * t.mcid;
+      y.suggestedMax = t.baseline + 1.5 * t.mcid;
     }
     sets.push({ label: "First score", data: Array(n).fill(t.baseline), borderColor: "#555", borderDash: [4, 4], pointRadius: 0 });
-    sets.push({ label: t.name, data: t.values, borderColor: BLUE, backgroundColor: BLUE });
-    line(canvas, t.labels, sets, { title: { display: true, text: t.name + " score" } });
+    sets.push({ label: t.name, data: t.values, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 5 });
+    var chart = line(canvas, t.labels, sets, y, band);
+    canvas.dataset.band = band ? "drawn" : "none";
+    canvas.chart = chart;
   });
 
   var walking = read("walking-data");
