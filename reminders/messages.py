@@ -62,10 +62,10 @@ def message_id(occurrence_id, attempt: int) -> str:
 def build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int, *, attempt: int = 1):
     patient = occurrence.patient
     with in_patient_language(patient):
-        return _build_email(occurrence, exercises, sessions)
+        return _build_email(occurrence, exercises, sessions, attempt=attempt)
 
 
-def _build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int):
+def _build_email(occurrence: ReminderOccurrence, exercises: int, sessions: int, *, attempt: int):
     patient = occurrence.patient
     unsubscribe = unsubscribe_url(patient.pk)
     message = build_templated_mail(
