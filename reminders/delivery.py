@@ -48,6 +48,7 @@ from clinic.audit import audit_record
 from clinic.mail import drop_process_connection, process_connection
 from clinic.models import AuditAction
 from patients.models import Patient, Status
+from programmes.models import PlanStatus, TreatmentPlan
 from reminders import sms
 from reminders.messages import build_email, build_sms, due_summary
 from reminders.models import (
@@ -308,7 +309,13 @@ def reminder_deliver(*, occurrence_id) -> str:
             (0, 0) if reason else due_summary(occurrence.patient, occurrence.local_date)
         )
         if not reason and sessions == 0:
-            reason = "no sessions due (programme ended or changed)"
+            reason = (
+                "programme paused"
+                if TreatmentPlan.objects.filter(
+                    patient_id=occurrence.patient_id, status=PlanStatus.PAUSED
+                ).exists()
+                else "no sessions due (programme ended or changed)"
+            )
         if reason:
             occurrence.state = OccurrenceState.SKIPPED
             occurrence.last_error = reason

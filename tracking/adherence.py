@@ -22,6 +22,11 @@ done / exercises prescribed, counting each exercise of each session.
 (``Prescription.sessions_prescribed``, bounded by the days its version was in
 force).
 
+**Paused days** (issue 13): a day on which the version's plan was paused
+(``programmes.PlanPause``: a red flag at a home check-in, or a clinician by
+hand) prescribes nothing, so it is neither completed nor missed, and the
+history stays right after the plan is resumed.
+
 This is the only adherence rule: the portal's calendar, the clinician's pages,
 the weekly snapshots and the alert rules all call it.
 
@@ -44,7 +49,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from patients.models import Patient
-from programmes.models import PlanStatus, Prescription, ProgrammeVersion
+from programmes.models import PlanPause, PlanStatus, Prescription, ProgrammeVersion
 from tracking.models import AdherenceSnapshot, SessionLog, SessionOutcome
 
 # Stored with every snapshot; bump when the rule changes. v2: a partly done
@@ -135,8 +140,9 @@ class ExerciseAdherence:
 
 
 def _versions(patient) -> list[ProgrammeVersion]:
-    """Published versions of every activated plan, prescriptions prefetched."""
-    return list(
+    """Published versions of every activated plan, prescriptions prefetched,
+    each with its plan's pauses as ``paused_ranges`` (one more query)."""
+    versions = list(
         ProgrammeVersion.objects.published()
         .filter(plan__patient=patient)
         .exclude(plan__status=PlanStatus.DRAFT)
@@ -157,6 +163,27 @@ def _versions(patient) -> list[ProgrammeVersion]:
             )
         )
     )
+    if versions:
+        pauses: dict = defaultdict(list)
+        for plan_id, started, ended in PlanPause.objects.filter(plan__patient=patient).values_list(
+            "plan_id", "started_on", "ended_on"
+        ):
+            pauses[plan_id].append((started, ended))
+        for version in versions:
+            version.paused_ranges = pauses.get(version.plan_id, [])  # type: ignore[attr-defined]
+    return versions
+
+
+def _paused(version: ProgrammeVersion, day: date) -> bool:
+    return any(
+        started <= day and (ended is None or day < ended)
+        for started, ended in getattr(version, "paused_ranges", ())
+    )
+
+
+def _due(versions, day: date) -> list[Prescription]:
+    """Prescriptions due on ``day`` over the versions in force, none while paused."""
+    return [p for v in versions if not _paused(v, day) for p in v.due_on(day)]
 
 
 def _logs(patient, start: date, end: date) -> list[tuple]:
@@ -178,7 +205,7 @@ def _days(versions, logs, start: date, end: date) -> list[DayAdherence]:
     days = []
     day = start
     while day <= end:
-        due = [p for v in versions for p in v.due_on(day)]
+        due = _due(versions, day)
         sessions = max((p.sessions_per_day for p in due), default=0)
         completed = attempted = exercises = exercises_done = 0
         for number in range(1, sessions + 1):
@@ -262,10 +289,15 @@ def exercise_adherence(patient: Patient, start: date, end: date) -> list[Exercis
         assert version.valid_from is not None  # published versions only (_versions)
         first = max(start, version.valid_from)
         last = end if version.valid_until is None else min(end, version.valid_until - timedelta(1))
+        days = []
+        day = first
+        while day <= last:
+            if not _paused(version, day):
+                days.append(day)
+            day += timedelta(days=1)
         for p in version.prescriptions.all():
             row = rows.setdefault(str(p.lineage), [p.exercise.name, 0, 0])
-            if first <= last:
-                row[1] += p.sessions_prescribed(first, last)
+            row[1] += sum(p.sessions_per_day for d in days if p.is_due_on(d))
             row[2] += completed.get(p.pk, 0)
     return [
         ExerciseAdherence(lineage=k, name=v[0], prescribed=v[1], completed=v[2])
@@ -299,7 +331,7 @@ def adherence_snapshot_all(*, today: date | None = None) -> int:
     """Nightly: the last complete weeks of every patient with an active plan."""
     count = 0
     patients = (
-        Patient.objects.filter(treatment_plans__status=PlanStatus.ACTIVE)
+        Patient.objects.filter(treatment_plans__status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED))
         .select_related("clinic")
         .distinct()
         .order_by("pk")

@@ -19,7 +19,8 @@ from alerts.models import AlertKind, AlertUrgency
 from alerts.services import alert_raise
 from patients.models import Patient
 from programmes import api
-from programmes.models import Prescription
+from programmes.models import PauseSource, Prescription
+from programmes.services import plan_pause
 from tracking import self_screen
 from tracking.alert_rules import pain_check
 from tracking.models import CheckIn, SessionLog, SessionOutcome
@@ -171,8 +172,82 @@ def check_in_submit(*, patient: Patient, pain_now: int, answers: dict[str, bool]
         alert=alert,
     )
     pain_check(patient, today=check_in.checked_on)
+    if urgency in (self_screen.EMERGENCY, self_screen.SAME_DAY):
+        _pause_for_red_flag(patient, check_in)
     return check_in
+
+
+def _pause_for_red_flag(patient: Patient, check_in: CheckIn) -> None:
+    """A check-in answer that maps to an E or U rule (SPEC 1.0 levels, the
+    self-screen's questions) pauses the active plan until a clinician has
+    seen why and resumes it (issue 13): the advice says stop the exercises,
+    so Today, the reminders and the calendar must stop too."""
+    plan = api.active_plan(patient)
+    if plan is None:
+        return
+    level = "E (emergency now)" if check_in.urgency == self_screen.EMERGENCY else "U (same day)"
+    questions = "; ".join(
+        self_screen.BY_CODE[c].text for c in check_in.red_flags if c in self_screen.BY_CODE
+    )
+    plan_pause(
+        plan=plan,
+        by=patient.user,
+        source=PauseSource.CHECK_IN,
+        reason=f"Home check-in on {check_in.checked_on:%d %b %Y}, level {level}: {questions}.",
+        check_in_id=check_in.pk,
+    )
 
 
 def last_check_in(patient: Patient) -> CheckIn | None:
     return CheckIn.objects.for_patient(patient).order_by("-created_at").first()
+
+
+# ---------------------------------------------------------------------------
+# A paused programme: what Today shows instead of the exercises
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PausedNotice:
+    title: str
+    text: str
+    urgent: bool
+    clinic_phone: str
+
+
+def paused_notice(patient: Patient) -> PausedNotice | None:
+    """When the patient's programme is paused: the advice for the red flag
+    that paused it (the self-screen's own words, SPEC 1.0 levels) or, for a
+    pause by hand, that the physiotherapist paused it; with the clinic's phone.
+    None when no plan is paused. Two or three queries."""
+    plan = api.paused_plan(patient)
+    if plan is None:
+        return None
+    pause = plan.open_pause()
+    phone = patient.clinic.phone.as_national if patient.clinic.phone else ""
+    urgency = ""
+    if pause is not None and pause.check_in_id is not None:
+        urgency = (
+            CheckIn.objects.filter(pk=pause.check_in_id, patient=patient)
+            .values_list("urgency", flat=True)
+            .first()
+            or ""
+        )
+    advice = self_screen.ADVICE.get(urgency)
+    if advice is not None:
+        return PausedNotice(
+            title=advice["title"],
+            text=advice["text"]
+            + " Your exercises are paused until your physiotherapist has reviewed this.",
+            urgent=True,
+            clinic_phone=phone,
+        )
+    return PausedNotice(
+        title="Your programme is paused",
+        text=(
+            "Your physiotherapist has paused your exercise programme. Please do not do the "
+            "exercises until they tell you to start again. If you are not sure why, call the clinic."
+        ),
+        urgent=False,
+        clinic_phone=phone,
+    )

@@ -8,8 +8,9 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def render_panels(context, slot: str):
-    """Render every panel registered for the slot, in registration order."""
+def render_panels(context, slot: str, **extra):
+    """Render every panel registered for the slot, in registration order;
+    ``extra`` (e.g. ``plan=plan``) is passed on to the providers."""
     request = context["request"]
     parts = []
     for provider in providers(slot):
@@ -17,6 +18,7 @@ def render_panels(context, slot: str):
             request=request,
             staff_member=context.get("staff_member"),
             patient=context.get("patient"),
+            **extra,
         )
         if result is not None:
             template_name, panel_context = result
