@@ -55,6 +55,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("reminders.urls")),
+    path("", include("tracking.urls")),
     path("fhir/R4/", include("fhir_r4.api_urls")),
     path("fhir/", include("fhir_r4.urls")),
     path("portal/", include("portal.urls")),

@@ -61,11 +61,14 @@ ATTEMPTED_OUTCOMES = (SessionOutcome.DONE, SessionOutcome.PARTIAL)
 __all__ = [
     "RULE_VERSION",
     "Adherence",
+    "AdherenceOverview",
     "DayAdherence",
     "ExerciseAdherence",
     "adherence_days",
+    "adherence_overview",
     "adherence_programme",
     "adherence_range",
+    "adherence_ranges_many",
     "adherence_snapshot_all",
     "adherence_snapshot_week",
     "adherence_week",
@@ -276,13 +279,11 @@ def adherence_programme(patient: Patient, *, today: date | None = None) -> Adher
     return adherence_range(patient, min(start, today), today)
 
 
-def exercise_adherence(patient: Patient, start: date, end: date) -> list[ExerciseAdherence]:
-    """Per exercise (a prescription and its copies in later versions, by lineage)."""
-    versions = _versions(patient)
+def _exercise_rows(versions, logs, start: date, end: date) -> list[ExerciseAdherence]:
     completed = Counter(
         prescription_id
-        for prescription_id, _d, _n, outcome, _r in _logs(patient, start, end)
-        if outcome in COMPLETED_OUTCOMES
+        for prescription_id, day, _n, outcome, _r in logs
+        if outcome in COMPLETED_OUTCOMES and start <= day <= end
     )
     rows: dict[str, list] = {}
     for version in versions:
@@ -304,6 +305,122 @@ def exercise_adherence(patient: Patient, start: date, end: date) -> list[Exercis
         for k, v in rows.items()
         if v[1] or v[2]
     ]
+
+
+def exercise_adherence(patient: Patient, start: date, end: date) -> list[ExerciseAdherence]:
+    """Per exercise (a prescription and its copies in later versions, by lineage)."""
+    return _exercise_rows(_versions(patient), _logs(patient, start, end), start, end)
+
+
+@dataclass(frozen=True)
+class AdherenceOverview:
+    """The clinician's headline figures (issue 13), all from this one rule:
+    this week (Monday to today), the last four weeks (28 days to today), the
+    programme (first published day to today), and per exercise over the
+    programme. Four queries, whatever the programme's length."""
+
+    week: Adherence
+    four_weeks: Adherence
+    programme: Adherence
+    exercises: list[ExerciseAdherence]
+    threshold_percent: int
+
+
+def _summarise(days, logs, start: date, end: date, threshold: int) -> Adherence:
+    days = [d for d in days if start <= d.day <= end]
+    return Adherence(
+        start=start,
+        end=end,
+        prescribed=sum(d.prescribed for d in days),
+        completed=sum(d.completed for d in days),
+        threshold_percent=threshold,
+        missed_reasons=_reasons([row for row in logs if start <= row[1] <= end]),
+        attempted=sum(d.attempted for d in days),
+        exercises_prescribed=sum(d.exercises_prescribed for d in days),
+        exercises_done=sum(d.exercises_done for d in days),
+    )
+
+
+def adherence_overview(patient: Patient, *, today: date | None = None) -> AdherenceOverview:
+    today = today or patient.local_today()
+    versions = _versions(patient)
+    firsts = [v.valid_from for v in versions if v.valid_from is not None]
+    start = min(min(firsts) if firsts else today, today)
+    four_weeks_start = today - timedelta(days=27)
+    first_day = min(start, four_weeks_start)
+    logs = _logs(patient, first_day, today)
+    days = _days(versions, logs, first_day, today)
+    threshold = patient.clinic.adherence_threshold_percent
+    return AdherenceOverview(
+        week=_summarise(days, logs, week_start_of(today), today, threshold),
+        four_weeks=_summarise(days, logs, four_weeks_start, today, threshold),
+        programme=_summarise(days, logs, start, today, threshold),
+        exercises=_exercise_rows(versions, logs, start, today),
+        threshold_percent=threshold,
+    )
+
+
+def adherence_ranges_many(patients, *, days: int = 7) -> dict:
+    """For many patients at once (the caseload): the ``days`` complete
+    patient-local days before each patient's today, by this same rule. Four
+    queries, whatever the number of patients: versions, prescriptions,
+    pauses, logs."""
+    patients = list(patients)
+    if not patients:
+        return {}
+    ends = {p.pk: p.local_today() - timedelta(days=1) for p in patients}
+    first = min(ends.values()) - timedelta(days=days - 1)
+    versions: dict = defaultdict(list)
+    for version in (
+        ProgrammeVersion.objects.published()
+        .filter(plan__patient__in=[p.pk for p in patients])
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .select_related("plan")
+        .only("id", "plan_id", "number", "valid_from", "valid_until", "plan__patient_id")
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.only(
+                    "id",
+                    "version_id",
+                    "lineage",
+                    "start_on",
+                    "end_on",
+                    "days_of_week",
+                    "sessions_per_day",
+                ),
+            )
+        )
+    ):
+        versions[version.plan.patient_id].append(version)
+    pauses: dict = defaultdict(list)
+    for plan_id, started, ended in PlanPause.objects.filter(
+        plan__patient__in=[p.pk for p in patients]
+    ).values_list("plan_id", "started_on", "ended_on"):
+        pauses[plan_id].append((started, ended))
+    for patient_versions in versions.values():
+        for version in patient_versions:
+            version.paused_ranges = pauses.get(version.plan_id, [])  # type: ignore[attr-defined]
+    logs: dict = defaultdict(list)
+    for row in SessionLog.objects.filter(
+        patient__in=[p.pk for p in patients], performed_on__gte=first
+    ).values_list(
+        "patient_id", "prescription_id", "performed_on", "session_number", "outcome", "skip_reason"
+    ):
+        logs[row[0]].append(row[1:])
+    result = {}
+    for patient in patients:
+        end = ends[patient.pk]
+        start = end - timedelta(days=days - 1)
+        mine = [row for row in logs[patient.pk] if start <= row[1] <= end]
+        result[patient.pk] = _summarise(
+            _days(versions[patient.pk], mine, start, end),
+            mine,
+            start,
+            end,
+            patient.clinic.adherence_threshold_percent,
+        )
+    return result
 
 
 def adherence_snapshot_week(*, patient: Patient, week_start: date) -> AdherenceSnapshot:
