@@ -14,6 +14,8 @@ and returns ``(template_name, context)`` or ``None`` when it has nothing to show
 - ``plan_top``: headline figures at the top of the plan page (the provider
   also gets ``plan``)
 - ``plan_sections``: sections below the plan page's programme (``plan`` too)
+- ``assessment_sections``: the end of an assessment's summary and print page
+  (``assessment`` too), e.g. the plans that answer it
 
 Navigation works the same way: an app adds its entries to the staff site's
 menu with ``register_nav`` (the base app names no feature app's URL).
@@ -36,6 +38,7 @@ SLOTS = {
     "patient_progress",
     "plan_top",
     "plan_sections",
+    "assessment_sections",
 }
 
 

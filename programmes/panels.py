@@ -38,6 +38,19 @@ def new_plan_button(*, request, staff_member, patient):
     return "programmes/panels/new_plan_button.html", {"patient": patient}
 
 
+@panels.register("assessment_sections")
+def assessment_plans(*, request, staff_member, patient, assessment=None, **_):
+    """The plans that answer an assessment, on its summary and print page."""
+    if assessment is None or not _clinical(staff_member, request):
+        return None
+    plans = list(
+        TreatmentPlan.objects.filter(assessment=assessment)
+        .select_related("clinician__user")
+        .order_by("-created_at")[:PANEL_LIMIT]
+    )
+    return "programmes/panels/assessment_plans.html", {"plans": plans}
+
+
 @timeline.register
 def plan_events(*, patient, viewer, limit: int) -> list[timeline.TimelineEntry]:
     if viewer is None or not viewer.sees_clinical_content:

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from alerts.models import OPEN_ALERT_STATUSES, Alert
 from assessments.selectors import Trend, patient_outcome_trends
+from clinic.models import StaffMember
 from patients.models import Patient
 from programmes.models import PlanStatus, TreatmentPlan
 from tracking import self_screen
@@ -213,7 +215,11 @@ class CaseloadRow:
 
 
 def caseload(
-    user, *, mine_of=None, attention_only: bool = False, sort: str = "attention"
+    user: User,
+    *,
+    mine_of: StaffMember | None = None,
+    attention_only: bool = False,
+    sort: str = "attention",
 ) -> list[CaseloadRow]:
     """Patients with an active or paused plan that ``user`` may see
     clinically (``mine_of``: only those assigned to that staff member), with
