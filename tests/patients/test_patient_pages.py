@@ -324,3 +324,18 @@ def test_staff_see_times_in_their_clinics_time_zone(client, colleague, other_pat
         timezone=__import__("zoneinfo").ZoneInfo("America/New_York"),
     )
     assert local.strftime("%H:%M") in body
+
+
+@pytest.mark.django_db
+def test_the_mobile_example_the_form_shows_is_accepted(client, clinician, clinic):
+    """The form's own example was refused once (a reserved drama number) and the
+    error offered a landline example for a mobile field (issue 13)."""
+    client.force_login(clinician)
+    page = client.get(reverse("patients:create")).content.decode()
+    assert "e.g. 07911 123456 or +44 7911 123456" in page and "7700 900123" not in page
+    response = client.post(
+        reverse("patients:create"), form_data(clinic, mobile_phone="+44 7911 123456")
+    )
+    assert response.status_code == 302
+    bad = client.post(reverse("patients:create"), form_data(clinic, mobile_phone="12345"))
+    assert "0121 234 5678" not in bad.content.decode()
