@@ -336,7 +336,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # An expected 403 (a role refused a page) is one line, without the
+    # traceback Django attaches to it (clinic.logfilters).
+    "filters": {"no_403_traceback": {"()": "clinic.logfilters.NoForbiddenTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_403_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Lockouts and failures are in our audit log; axes' INFO lines are noise.
     "loggers": {"axes": {"level": "WARNING"}},
