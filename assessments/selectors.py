@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
@@ -330,12 +331,17 @@ def _display(assessment: Assessment, name: str) -> str | None:
     return str(value)
 
 
+def _label(name: str) -> str:
+    field = Assessment._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 def _lines(assessment: Assessment, names: Iterable[str]) -> list[RecordLine]:
     lines = []
     for name in names:
         text = _display(assessment, name)
         if text is not None:
-            label = str(Assessment._meta.get_field(name).verbose_name)
+            label = _label(name)
             lines.append(RecordLine(label[:1].upper() + label[1:], text))
     return lines
 
@@ -351,7 +357,7 @@ class InstrumentRecord:
     items: list[RecordLine]
 
 
-def _answer_text(item, value) -> str:
+def _answer_text(item: Any, value: Any) -> str:
     for option in item.options:
         if option.value == value:
             return (
@@ -408,9 +414,7 @@ def assessment_record(assessment: Assessment) -> AssessmentRecord:
     """Every recorded field of the assessment in words (no queries beyond the
     responses, which the summary view has prefetched)."""
     pmh_no = [
-        str(Assessment._meta.get_field(n).verbose_name)
-        for n in HISTORY_FIELDS
-        if n.startswith("pmh_") and not getattr(assessment, n)
+        _label(n) for n in HISTORY_FIELDS if n.startswith("pmh_") and not getattr(assessment, n)
     ]
     myotomes = []
     for m in red_flags.MYOTOMES:
