@@ -278,11 +278,11 @@ class TestQueryCounts:
         # session, user, staff member, clinic ids, the patient with its joins,
         # the audit insert, the history page (7); panels: open red flags, the
         # assessments card, the plans card with its versions (4); timeline:
-        # assessments, plans (2); "At home" (issue 13, tests/tracking/
+        # assessments, plans, pauses (3); "At home" (issue 13, tests/tracking/
         # test_record_progress.py pins it with years of logs): versions, logs,
         # latest logs, pain (2), walking, outcome trends, check-ins, open
         # alerts (9). Constant in the number of history rows.
-        with django_assert_num_queries(22):
+        with django_assert_num_queries(23):
             response = client.get(reverse("patients:detail", args=[patient_record.pk]))
         assert response.status_code == 200
 

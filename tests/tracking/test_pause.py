@@ -152,6 +152,10 @@ def test_the_clinician_sees_why_and_resumes_with_a_note(portal, plan, client, cl
     assert AuditEvent.objects.filter(action=AuditAction.PLAN_RESUME).count() == 1
     portal.force_login(plan.patient.user)
     assert "Session 1 of 2" in portal.get(reverse("portal:today")).content.decode()
+    client.force_login(clinician)
+    record = client.get(reverse("patients:detail", args=[plan.patient_id])).content.decode()
+    assert "Programme paused (red flag reported at a home check-in)" in record
+    assert "Programme resumed" in record
 
 
 def test_a_clinician_pauses_by_hand_with_a_reason(plan, client, clinician, portal):

@@ -171,4 +171,4 @@ def test_record_query_budget_is_the_same_with_3_days_and_two_years_of_logs(
         ]
     )
     big = _record_queries(client, long_patient)
-    assert small == big == 24
+    assert small == big == 25
