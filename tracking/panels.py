@@ -7,6 +7,7 @@ from __future__ import annotations
 from clinic import panels
 from clinic.panels import NavEntry
 from tracking.adherence import adherence_overview
+from tracking.progression import proposals_for_plan
 from tracking.selectors import open_alerts, record_progress
 
 
@@ -38,6 +39,26 @@ def plan_headline(*, request, staff_member, patient, plan=None, **_):
         "overview": adherence_overview(patient),
         "alerts": open_alerts(patient),
     }
+
+
+@panels.register("plan_sections")
+def progression_panel(*, request, staff_member, patient, plan=None):
+    """Symptom-driven progression proposals on the plan page (issue 14): the clinician
+    accepts (a new programme version) or dismisses each one; nothing is applied alone."""
+    if plan is None or staff_member is None or not staff_member.sees_clinical_content:
+        return None
+    proposals = proposals_for_plan(plan)
+    if not proposals:
+        return None
+    return (
+        "tracking/panels/progression.html",
+        {
+            "plan": plan,
+            "proposals": proposals,
+            "thresholds": proposals[0].thresholds,
+            "clinic": plan.patient.clinic,
+        },
+    )
 
 
 panels.register_nav(NavEntry("Caseload", "tracking:caseload", order=5, clinical_only=True))

@@ -1,5 +1,7 @@
-"""Staff pages of what the patient does at home (issue 13): the session log
-(paged, newest first) and the caseload. Clinicians and clinic admins only."""
+"""Staff pages of what the patient does at home: accept or dismiss a
+progression proposal (issue 14: POST only, back to the plan page); the session
+log (paged, newest first), sessions reported by phone and the caseload
+(issue 13). Clinicians and clinic admins only."""
 
 from __future__ import annotations
 
@@ -16,11 +18,53 @@ from clinic.models import Role
 from clinic.paging import SeekPage
 from patients.models import Patient
 from patients.services import patient_record_viewed
-from tracking import services
+from programmes.models import TreatmentPlan
+from tracking import progression, services
 from tracking.forms import PhoneSessionForm
 from tracking.selectors import CASELOAD_SORTS, SESSION_LOG_PAGE, caseload, session_logs
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN)
+
+
+class _ProgressionView(StaffRequiredMixin, View):
+    staff_roles = CLINICAL_ROLES
+    http_method_names = ["post"]
+
+    def load_objects(self, request, plan_id, **kwargs):
+        self.plan = get_scoped_or_404(
+            request,
+            TreatmentPlan.objects.for_user(request.user).select_related(
+                "patient__clinic", "template"
+            ),
+            pk=plan_id,
+        )
+
+    def back(self):
+        return HttpResponseRedirect(reverse("programmes:plan-detail", args=[self.plan.pk]))
+
+
+class ProgressionAcceptView(_ProgressionView):
+    def post(self, request, plan_id, lineage):
+        try:
+            decision = progression.proposal_accept(
+                plan=self.plan, lineage=lineage, by=request.user, request=request
+            )
+        except (progression.ProgressionError, progression.programme_services.PlanError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Accepted: {decision.change}. A new version is in force.")
+        return self.back()
+
+
+class ProgressionDismissView(_ProgressionView):
+    def post(self, request, plan_id, lineage):
+        try:
+            progression.proposal_dismiss(plan=self.plan, lineage=lineage, by=request.user)
+        except progression.ProgressionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Proposal dismissed.")
+        return self.back()
 
 
 class PatientMixin(StaffRequiredMixin):

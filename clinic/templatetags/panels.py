@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from clinic.panels import NavEntry, nav_entries, providers
+from clinic.panels import PLAN_SLOTS, NavEntry, nav_entries, providers
 
 register = template.Library()
 
@@ -13,6 +13,7 @@ def render_panels(context, slot: str, **extra):
     ``extra`` (e.g. ``plan=plan``) is passed on to the providers."""
     request = context["request"]
     parts = []
+    extra = {**({"plan": context.get("plan")} if slot in PLAN_SLOTS else {}), **extra}
     for provider in providers(slot):
         result = provider(
             request=request,

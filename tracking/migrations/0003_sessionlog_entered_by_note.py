@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinic', '0006_audit_action_choices_callable'),
-        ('tracking', '0001_initial'),
+        ('tracking', '0002_progression_decisions'),
     ]
 
     operations = [
