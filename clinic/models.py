@@ -224,7 +224,6 @@ class AuditAction(models.TextChoices):
     PLAN_PAUSE = "plan_pause", "Paused treatment plan"
     PLAN_RESUME = "plan_resume", "Resumed treatment plan"
     SESSION_BY_PHONE = "session_by_phone", "Logged a session reported by phone"
-    ASSESSMENT_PDF = "assessment_pdf", "Downloaded assessment summary PDF"
     API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
     API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
     API_READ = "api_read", "FHIR API request"
