@@ -18,20 +18,13 @@ from reminders import delivery, planner
 from reminders.calendar import calendar_feed_create, calendar_feed_for_token, calendar_feed_ics
 from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference
 from tests.reminders.reminder_helpers import activated_plan
-from tracking import adherence
+from tracking import adherence, self_screen
 from tracking import services as activity
 from tracking.models import SessionLog
 
 pytestmark = pytest.mark.django_db
 
-NO_FLAGS = {
-    "flag_calf": "no",
-    "flag_saddle": "no",
-    "flag_bladder_bowel": "no",
-    "flag_weakness": "no",
-    "flag_cold_foot": "no",
-    "flag_fever_red_leg": "no",
-}
+NO_FLAGS = {f"flag_{q.code}": "no" for q in self_screen.QUESTIONS}
 
 
 @pytest.fixture
