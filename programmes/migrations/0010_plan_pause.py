@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0008_resync_library_round2'),
+        ('programmes', '0009_clips_and_programme_emails'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
