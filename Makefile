@@ -21,6 +21,8 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 # Development server, Celery worker and beat together (Procfile, honcho).
 run: export DJANGO_DEBUG ?= true
+# Links in reminder emails follow the port unless SITE_BASE_URL is set.
+run: export SITE_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed pdf-deps
 	@mkdir -p var/static
 	@$(BIN)/python manage.py check_services
@@ -31,7 +33,7 @@ run: $(VENV)/.installed pdf-deps
 	@echo "  Admin:       http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Demo logins (password demo-password-2026; second factor: the demo TOTP secret"
 	@echo "  GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ in any authenticator app, or run"
-	@echo "  '$(BIN)/python manage.py demo_otp_code' for the current code):"
+	@echo "  'DJANGO_DEBUG=true $(BIN)/python manage.py demo_otp_code' for the current code):"
 	@echo "    clinician    (clinician, Riverside Physiotherapy)"
 	@echo "    reception    (reception, Riverside Physiotherapy)"
 	@echo "    clinicadmin  (clinic admin, Riverside Physiotherapy; also the admin site)"

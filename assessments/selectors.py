@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
@@ -18,6 +19,7 @@ from assessments.models import (
     AssessmentKind,
     OutcomeResponse,
     RedFlagEvent,
+    ScreenState,
 )
 from patients.models import Patient
 
@@ -241,3 +243,199 @@ def patient_outcome_trends(patient: Patient) -> list[Trend]:
             )
         )
     return trends
+
+
+# ---------------------------------------------------------------------------
+# The whole record of one assessment, for the summary, print and PDF (issue 13):
+# every recorded history, symptom and examination field, the red-flag screen
+# and each instrument's items; nothing that was left blank.
+# ---------------------------------------------------------------------------
+
+HISTORY_FIELDS = (
+    "onset_on",
+    "mechanism",
+    "side",
+    "duration_weeks",
+    "aggravating_factors",
+    "easing_factors",
+    "pattern_24h",
+    "pmh_diabetes",
+    "pmh_smoking",
+    "pmh_cancer",
+    "pmh_previous_dvt",
+    "pmh_recent_surgery_or_immobilisation",
+    "pmh_bedridden_3_days",
+    "medications",
+    "occupation",
+    "activity_level",
+    "goals",
+)
+SYMPTOM_FIELDS = (
+    "regions",
+    "distribution",
+    "pain_types",
+    "pain_quality",
+    "nprs_current",
+    "nprs_best",
+    "nprs_worst",
+    "numbness",
+    "tingling",
+    "weakness",
+    "swelling",
+    "redness",
+    "warmth",
+    "exertional",
+    "relieved_by_rest",
+    "rest_relief_minutes",
+    "relieved_by_sitting_or_flexion",
+    "relieved_by_elevation",
+    "night_pain",
+    "morning_stiffness_minutes",
+)
+EXAMINATION_FIELDS = (
+    "reflexes",
+    "straight_leg_raise",
+    "slump",
+    "pulses",
+    "abi_left",
+    "abi_right",
+    "calf_circumference_diff_cm",
+    "knee_flexion_deg",
+)
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    label: str
+    value: str
+
+
+def _display(assessment: Assessment, name: str) -> str | None:
+    """The recorded value in words, or None when nothing was recorded (a
+    False checkbox is "no"; only history's yes/no items list a "No")."""
+    field = Assessment._meta.get_field(name)
+    value = getattr(assessment, name)
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if getattr(field, "choices", None):
+        return str(getattr(assessment, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else None
+    if isinstance(value, list):
+        return ", ".join(
+            str(v).replace(":", " (").replace("_", " ") + (")" if ":" in str(v) else "")
+            for v in value
+        )
+    if isinstance(value, date):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def _label(name: str) -> str:
+    field = Assessment._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _lines(assessment: Assessment, names: Iterable[str]) -> list[RecordLine]:
+    lines = []
+    for name in names:
+        text = _display(assessment, name)
+        if text is not None:
+            label = _label(name)
+            lines.append(RecordLine(label[:1].upper() + label[1:], text))
+    return lines
+
+
+@dataclass(frozen=True)
+class InstrumentRecord:
+    name: str
+    version: str
+    entered_by: str
+    total: str
+    band: str
+    complete: bool
+    items: list[RecordLine]
+
+
+def _answer_text(item: Any, value: Any) -> str:
+    for option in item.options:
+        if option.value == value:
+            return (
+                f"{option.label} ({option.value:g})"
+                if isinstance(option.value, (int, float))
+                else option.label
+            )
+    if isinstance(value, bool):
+        return "Present" if value else "Absent"
+    return str(value)
+
+
+def instrument_records(assessment: Assessment) -> list[InstrumentRecord]:
+    """Each instrument of the assessment (Wells and Ottawa included) with every
+    item as answered and the score."""
+    records = []
+    for response in assessment.responses.all():
+        try:
+            instrument = get_instrument(response.instrument_code)
+        except KeyError:
+            continue
+        by_code = {i.code: i for i in instrument.item_defs}
+        items = []
+        for code, value in response.answers.items():
+            item = by_code.get(code)
+            label = response.labels.get(code) or (item.label if item else code)
+            items.append(RecordLine(label, _answer_text(item, value) if item else str(value)))
+        records.append(
+            InstrumentRecord(
+                name=instrument.name,
+                version=response.instrument_version,
+                entered_by=response.get_entered_by_display(),
+                total=instrument.format_total(response.total),
+                band=response.band,
+                complete=response.complete,
+                items=items,
+            )
+        )
+    return records
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    history: list[RecordLine]
+    pmh_no: list[str]
+    symptoms: list[RecordLine]
+    myotomes: list[tuple[str, str, str]]
+    examination: list[RecordLine]
+    screen: list[tuple[str, str, str]]
+    instruments: list[InstrumentRecord]
+
+
+def assessment_record(assessment: Assessment) -> AssessmentRecord:
+    """Every recorded field of the assessment in words (no queries beyond the
+    responses, which the summary view has prefetched)."""
+    pmh_no = [
+        _label(n) for n in HISTORY_FIELDS if n.startswith("pmh_") and not getattr(assessment, n)
+    ]
+    myotomes = []
+    for m in red_flags.MYOTOMES:
+        left = getattr(assessment, f"power_{m.lower()}_left")
+        right = getattr(assessment, f"power_{m.lower()}_right")
+        if left is not None or right is not None:
+            myotomes.append(
+                (m, "—" if left is None else f"{left}/5", "—" if right is None else f"{right}/5")
+            )
+    states = dict(ScreenState.choices)
+    screen = [
+        (item.group, item.label, states.get(assessment.red_flag_screen[item.code], "?"))
+        for item in red_flags.SCREEN_ITEMS
+        if assessment.red_flag_screen.get(item.code) not in (None, "", ScreenState.NOT_ASSESSED)
+    ]
+    return AssessmentRecord(
+        history=_lines(assessment, HISTORY_FIELDS),
+        pmh_no=pmh_no,
+        symptoms=_lines(assessment, SYMPTOM_FIELDS),
+        myotomes=myotomes,
+        examination=_lines(assessment, EXAMINATION_FIELDS),
+        screen=screen,
+        instruments=instrument_records(assessment),
+    )

@@ -285,6 +285,7 @@ class SummaryView(ClinicalMixin, View):
                 "events": list(assessment.red_flags.all()),
                 "score_lines": selectors.score_lines(assessment),
                 "prompts": selectors.prompts_for(assessment),
+                "record": selectors.assessment_record(assessment),
                 # SPEC 1.4 app rule [S17]: written advice for back-related leg pain.
                 "ces_safety_netting": api.assessment_needs_ces_safety_netting(assessment),
             },

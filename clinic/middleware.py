@@ -18,7 +18,15 @@ class AuditDeniedMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):
-            audit_record(action=AuditAction.ACCESS_DENIED, request=request)
+            # Say what was refused: the page's URL name (never the path, which
+            # may carry ids; never query strings).
+            match = getattr(request, "resolver_match", None)
+            audit_record(
+                action=AuditAction.ACCESS_DENIED,
+                request=request,
+                object_type="page",
+                object_id=match.view_name if match is not None else "",
+            )
         return None
 
 

@@ -9,8 +9,14 @@ and returns ``(template_name, context)`` or ``None`` when it has nothing to show
 - ``patient_banner``: top of the patient page (open red flags)
 - ``patient_actions``: buttons next to "Edit" on the patient page
 - ``patient_sections``: cards in the patient page's right-hand column
+- ``patient_progress``: full-width sections below the patient page's columns
+  (what the patient does at home)
+- ``plan_top``: headline figures at the top of the plan page (providers also
+  get ``plan``)
 - ``plan_sections``: cards above the programme on the plan page (providers also get
   ``plan``)
+- ``assessment_sections``: the end of an assessment's summary and print page
+  (``assessment`` passed by the template), e.g. the plans that answer it
 
 Navigation works the same way: an app adds its entries to the staff site's
 menu with ``register_nav`` (the base app names no feature app's URL).
@@ -25,9 +31,18 @@ from dataclasses import dataclass
 Provider = Callable[..., tuple[str, dict] | None]
 _slots: dict[str, list[Provider]] = defaultdict(list)
 
-SLOTS = {"dashboard_top", "patient_banner", "patient_actions", "patient_sections", "plan_sections"}
+SLOTS = {
+    "dashboard_top",
+    "patient_banner",
+    "patient_actions",
+    "patient_sections",
+    "patient_progress",
+    "plan_top",
+    "plan_sections",
+    "assessment_sections",
+}
 # Slots whose providers also receive the page's ``plan``.
-PLAN_SLOTS = {"plan_sections"}
+PLAN_SLOTS = {"plan_top", "plan_sections"}
 
 
 def register(slot: str) -> Callable[[Provider], Provider]:

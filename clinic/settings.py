@@ -417,7 +417,12 @@ if LOG_FORMAT not in ("json", "plain"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.logs.RequestIdFilter"}},
+    # An expected 403 (a role refused a page) is one line, without the
+    # traceback Django attaches to it (clinic.logfilters).
+    "filters": {
+        "request_id": {"()": "clinic.logs.RequestIdFilter"},
+        "no_403_traceback": {"()": "clinic.logfilters.NoForbiddenTraceback"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "clinic.logs.JsonFormatter"},
@@ -426,7 +431,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "no_403_traceback"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

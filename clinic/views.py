@@ -11,7 +11,7 @@ from django.views import View
 
 from clinic import ops
 from clinic.access import StaffRequiredMixin
-from clinic.audit import audit_record
+from clinic.audit import audit_record, object_label, patient_labels
 from clinic.forms import AuditFilterForm
 from clinic.models import AuditAction, AuditEvent, Role
 from clinic.paging import SeekPage
@@ -69,7 +69,17 @@ class AuditLogView(StaffRequiredMixin, View):
         events = AuditEvent.objects.for_user(request.user)
         if form.is_valid():
             events = form.apply(events)
-        page = SeekPage.from_request(request, events.order_by("-at", "-id"), self.page_size)
+        page = SeekPage.from_request(
+            request, events.select_related("actor").order_by("-at", "-id"), self.page_size
+        )
+        labels = patient_labels(request.user, [e.patient_id for e in page.rows if e.patient_id])
+        for event in page.rows:
+            event.patient_label = labels.get(event.patient_id, "")
+            event.object_label = object_label(event.object_type)
+            actor = event.actor
+            event.actor_label = (
+                (actor.get_full_name() or actor.get_username()) if actor else event.actor_username
+            )
         return render(request, "clinic/audit_log.html", {"form": form, "page": page})
 
 

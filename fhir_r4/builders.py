@@ -43,6 +43,7 @@ CAREPLAN_STATUS = {
     PlanStatus.ACTIVE: "active",
     PlanStatus.COMPLETED: "completed",
     PlanStatus.DISCONTINUED: "revoked",
+    PlanStatus.PAUSED: "on-hold",  # issue 13: a paused programme
 }
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 STAFF_NAMESPACE = uuid.UUID("6f1c1c2e-8d0b-4f4e-9a47-3c2f7d1f5a10")
@@ -239,7 +240,7 @@ def condition_resource(plan) -> Condition | None:
     code: dict[str, Any] = {"text": text}
     if choice:
         code["coding"] = [_local_coding("working-diagnosis", choice, DiagnosisChoice(choice).label)]
-    open_plan = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+    open_plan = plan.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.PAUSED)
     data: dict[str, Any] = {
         "id": str(plan.pk),
         "clinicalStatus": {
@@ -405,7 +406,9 @@ def careplan_resource(plan, version, goals) -> CarePlan:
                     },
                     "status": "in-progress"
                     if running
-                    else ("not-started" if plan.status == PlanStatus.DRAFT else "stopped"),
+                    else {PlanStatus.DRAFT: "not-started", PlanStatus.PAUSED: "on-hold"}.get(
+                        plan.status, "stopped"
+                    ),
                     "scheduledTiming": timing(p),
                     "description": text,
                 }

@@ -70,6 +70,14 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, staff_member: StaffMember, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.duplicates: list[Patient] = []
+        # A mobile example that is a real mobile number (the model's "+44 7700
+        # 900123" is a reserved drama number the validator refuses), and a
+        # mobile example in the error too (the library's is a landline).
+        mobile = self.fields["mobile_phone"]
+        mobile.help_text = "A mobile number, e.g. 07911 123456 or +44 7911 123456."
+        mobile.error_messages["invalid"] = (
+            "Enter a valid phone number: a mobile, e.g. 07911 123456 or +44 7911 123456."
+        )
         clinics = (
             Clinic.objects.all()
             if user.is_superuser

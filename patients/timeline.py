@@ -52,7 +52,10 @@ def record_changes(*, patient, viewer, limit: int) -> list[TimelineEntry]:
     if not records:
         return entries
     for newer, older in zip(records, [*records[1:], None], strict=True):
-        who = newer.history_user.get_full_name() if newer.history_user else "system"
+        user = newer.history_user
+        # A name, else the username; changes made by a task or a data
+        # migration have no user.
+        who = (user.get_full_name() or user.get_username()) if user else "an automatic task"
         if newer.history_type == "+":
             entries.append(TimelineEntry(newer.history_date, f"Record created by {who}"))
         elif older is not None:

@@ -129,7 +129,11 @@ class TodayView(PatientRequiredMixin, View):
     def get(self, request):
         today = _today(self.patient)
         cards = activity.today_cards(self.patient, today)
-        return render(request, self.template_name, self._context(today, cards))
+        context = self._context(today, cards)
+        if not cards:
+            # Paused (issue 13): the advice and the clinic's phone instead.
+            context["paused"] = activity.paused_notice(self.patient)
+        return render(request, self.template_name, context)
 
     def _context(self, today, cards, bound=None):
         programmes_api.attach_media([c.prescription for c in cards], self.patient.clinic_id)

@@ -24,6 +24,7 @@ __all__ = [
     "exercises_due",
     "group_by_phase",
     "handout_pdf",
+    "paused_plan",
     "version_on",
 ]
 
@@ -37,6 +38,15 @@ def _active_plans(patient: Patient) -> QuerySet[TreatmentPlan]:
 def active_plan(patient: Patient) -> TreatmentPlan | None:
     """The patient's active plan (the most recently activated if, unusually, several)."""
     return _active_plans(patient).first()
+
+
+def paused_plan(patient: Patient) -> TreatmentPlan | None:
+    """The patient's paused plan (issue 13), if any: one query."""
+    return (
+        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.PAUSED)
+        .order_by("-updated_at")
+        .first()
+    )
 
 
 def version_on(

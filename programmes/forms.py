@@ -19,6 +19,7 @@ from exercises.models import (
 )
 from programmes.models import PlanGoal, PlanIntervention, ProgrammeTemplate, TreatmentPlan
 from programmes.models.clips import CLIP_CAPTION_MAX
+from programmes.models.plans import PAUSE_TEXT_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -255,6 +256,37 @@ class CloseForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("completed", "Completed"), ("discontinued", "Discontinued")]
     )
+
+
+def _long_text(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=PAUSE_TEXT_MAX,
+        help_text=help_text or f"At most {PAUSE_TEXT_MAX:,} characters.",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": PAUSE_TEXT_MAX}),
+        error_messages={
+            "required": "Give a reason.",
+            "max_length": f"Use at most {PAUSE_TEXT_MAX:,} characters.",
+        },
+    )
+
+
+class PauseForm(forms.Form):
+    """A clinician pauses the programme by hand (holiday, awaiting investigation)."""
+
+    reason = _long_text("Reason for the pause")
+
+
+class ResumeForm(forms.Form):
+    note = _long_text(
+        "Note on resuming",
+        f"Why the programme can go on (e.g. seen by the GP, DVT excluded). At most "
+        f"{PAUSE_TEXT_MAX:,} characters.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = "Write a note on why it can go on."
 
 
 class MoveForm(forms.Form):

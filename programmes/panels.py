@@ -8,7 +8,7 @@ from django.urls import reverse
 from clinic import panels
 from clinic.panels import NavEntry
 from patients import timeline
-from programmes.models import ProgrammeVersion, TreatmentPlan
+from programmes.models import PlanPause, ProgrammeVersion, TreatmentPlan
 
 PANEL_LIMIT = 10
 
@@ -36,6 +36,19 @@ def new_plan_button(*, request, staff_member, patient):
     if patient is None or staff_member is None or not staff_member.sees_clinical_content:
         return None
     return "programmes/panels/new_plan_button.html", {"patient": patient}
+
+
+@panels.register("assessment_sections")
+def assessment_plans(*, request, staff_member, patient, assessment=None, **_):
+    """The plans that answer an assessment, on its summary and print page."""
+    if assessment is None or not _clinical(staff_member, request):
+        return None
+    plans = list(
+        TreatmentPlan.objects.filter(assessment=assessment)
+        .select_related("clinician__user")
+        .order_by("-created_at")[:PANEL_LIMIT]
+    )
+    return "programmes/panels/assessment_plans.html", {"plans": plans}
 
 
 @timeline.register
@@ -67,6 +80,27 @@ def plan_events(*, patient, viewer, limit: int) -> list[timeline.TimelineEntry]:
                     f"Plan {plan.get_status_display().lower()}: {plan.title}",
                     url=url,
                     kind="plan",
+                )
+            )
+    for pause in (
+        PlanPause.objects.filter(plan__patient=patient)
+        .select_related("plan")
+        .only("started_on", "paused_at", "resumed_at", "source", "plan__id", "plan__title")
+        .order_by("-paused_at")[:limit]
+    ):
+        url = reverse("programmes:plan-detail", args=[pause.plan_id])
+        entries.append(
+            timeline.TimelineEntry(
+                pause.paused_at,
+                f"Programme paused ({pause.get_source_display().lower()}): {pause.plan.title}",
+                url=url,
+                kind="plan",
+            )
+        )
+        if pause.resumed_at:
+            entries.append(
+                timeline.TimelineEntry(
+                    pause.resumed_at, f"Programme resumed: {pause.plan.title}", url=url, kind="plan"
                 )
             )
     for version in (

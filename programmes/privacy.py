@@ -13,6 +13,7 @@ from patients.subject_access import (
 from programmes.models import (
     PlanGoal,
     PlanIntervention,
+    PlanPause,
     Prescription,
     PrescriptionClip,
     ProgrammeVersion,
@@ -26,7 +27,7 @@ PLAN_FIELDS = ["title", "status", "start_on", "review_on", "working_diagnosis", 
 def programmes_section(*, patient) -> Section | None:
     plans = list(
         TreatmentPlan.objects.filter(patient=patient)
-        .prefetch_related("goals", "versions__prescriptions__exercise")
+        .prefetch_related("goals", "pauses", "versions__prescriptions__exercise")
         .order_by("created_at")
     )
     if not plans:
@@ -47,6 +48,16 @@ def programmes_section(*, patient) -> Section | None:
                 CLINICIAN_ENTERED,
             )
             for g in plan.goals.all()
+        ]
+        record.fields += [
+            Field(
+                "pause",
+                f"paused {p.started_on}" + (f" to {p.ended_on}" if p.ended_on else ""),
+                f"{p.get_source_display()}: {p.reason}"
+                + (f" Resumed: {p.resume_note}" if p.resume_note else ""),
+                CLINICIAN_ENTERED,
+            )
+            for p in plan.pauses.all()
         ]
         for version in plan.versions.all():
             record.fields += [
@@ -103,5 +114,6 @@ def erase_programmes(*, patient) -> None:
         PlanGoal.objects.filter(plan__in=plans), ["description", "free_measure"]
     )
     erasure.erase_free_text(PlanIntervention.objects.filter(plan__in=plans), ["description"])
+    erasure.erase_free_text(PlanPause.objects.filter(plan__in=plans), ["reason", "resume_note"])
     erasure.erase_free_text(ProgrammeVersion.objects.filter(plan__in=plans), ["change_note"])
     erasure.erase_free_text(Prescription.objects.filter(version__plan__in=plans), ["notes"])

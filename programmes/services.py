@@ -3,6 +3,7 @@ the rows, records history and an audit event (ids only, no clinical content)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
@@ -20,14 +21,17 @@ from exercises.models import Exercise
 from patients.models import Patient
 from programmes.models import (
     OutcomeSchedule,
+    PauseSource,
     PlanGoal,
     PlanIntervention,
+    PlanPause,
     PlanStatus,
     Prescription,
     ProgrammeTemplate,
     ProgrammeVersion,
     TreatmentPlan,
 )
+from programmes.models.plans import PAUSE_TEXT_MAX
 
 # Audit actions (plain strings: the AuditAction choices live in the clinic app).
 
@@ -384,8 +388,12 @@ def plan_close(
     if status not in (PlanStatus.COMPLETED, PlanStatus.DISCONTINUED):
         raise PlanError("Choose completed or discontinued.")
     locked = _lock(plan)
-    if locked.status not in (PlanStatus.DRAFT, PlanStatus.ACTIVE):
+    if locked.status not in (PlanStatus.DRAFT, PlanStatus.ACTIVE, PlanStatus.PAUSED):
         raise PlanError("This plan is already closed.")
+    today = locked.patient.local_today()
+    for pause in locked.pauses.filter(ended_on__isnull=True):
+        pause.ended_on = max(today, pause.started_on)
+        pause.save(update_fields=["ended_on"])
     current = locked.versions.order_by("-number").first()
     if current is not None and current.is_published:
         current.valid_until = max(locked.patient.local_today(), current.valid_from)
@@ -396,6 +404,80 @@ def plan_close(
     plan.status = status
     _audit(AuditAction.PLAN_CHANGE, plan=locked, by=by, request=request)
     return locked
+
+
+def _pause_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise PlanError(f"Give a {what}.")
+    if len(text) > PAUSE_TEXT_MAX:
+        raise PlanError(f"The {what} can be at most {PAUSE_TEXT_MAX:,} characters.")
+    return text
+
+
+@transaction.atomic
+def plan_pause(
+    *,
+    plan: TreatmentPlan,
+    by: User | None,
+    reason: str,
+    source: str = PauseSource.BY_HAND,
+    check_in_id: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> PlanPause | None:
+    """Pause an active plan from the patient's today (issue 13): a red flag at
+    a home check-in (``source=CHECK_IN``) or a clinician by hand (holiday,
+    awaiting investigation). Returns None when the plan is already paused
+    (a second red-flag check-in keeps the first pause and its reason)."""
+    locked = _lock(plan)
+    if locked.status == PlanStatus.PAUSED:
+        return None
+    if locked.status != PlanStatus.ACTIVE:
+        raise PlanError("Only an active plan can be paused.")
+    if source not in PauseSource.values:
+        raise PlanError("Unknown reason for the pause.")
+    pause = PlanPause.objects.create(
+        plan=locked,
+        source=source,
+        reason=_pause_text(reason, "reason for the pause"),
+        started_on=locked.patient.local_today(),
+        paused_at=timezone.now(),
+        paused_by=by,
+        check_in_id=check_in_id,
+    )
+    plan.status = locked.status = PlanStatus.PAUSED
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action=AuditAction.PLAN_PAUSE,
+        request=request,
+        actor=by,
+        obj=locked,
+        patient=locked.patient,
+    )
+    return pause
+
+
+@transaction.atomic
+def plan_resume(
+    *, plan: TreatmentPlan, by: User, note: str, request: HttpRequest | None = None
+) -> PlanPause | None:
+    """A clinician resumes a paused plan with a note (why it is safe to go on):
+    the programme runs again from the patient's today."""
+    locked = _lock(plan)
+    if locked.status != PlanStatus.PAUSED:
+        raise PlanError("Only a paused plan can be resumed.")
+    note = _pause_text(note, "note on why the programme can go on")
+    pause = locked.pauses.filter(ended_on__isnull=True).order_by("-paused_at").first()
+    if pause is not None:
+        pause.ended_on = max(locked.patient.local_today(), pause.started_on)
+        pause.resumed_at = timezone.now()
+        pause.resumed_by = by
+        pause.resume_note = note
+        pause.save(update_fields=["ended_on", "resumed_at", "resumed_by", "resume_note"])
+    plan.status = locked.status = PlanStatus.ACTIVE
+    locked.save(update_fields=["status", "updated_at"])
+    _audit(AuditAction.PLAN_RESUME, plan=locked, by=by, request=request)
+    return pause
 
 
 # --- goals and in-clinic interventions ---------------------------------------

@@ -15,6 +15,8 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/edit/", views.PlanEditView.as_view(), name="plan-edit"),
     path("plans/<uuid:plan_id>/activate/", views.PlanActivateView.as_view(), name="plan-activate"),
     path("plans/<uuid:plan_id>/close/", views.PlanCloseView.as_view(), name="plan-close"),
+    path("plans/<uuid:plan_id>/pause/", views.PlanPauseView.as_view(), name="plan-pause"),
+    path("plans/<uuid:plan_id>/resume/", views.PlanResumeView.as_view(), name="plan-resume"),
     path("plans/<uuid:plan_id>/versions/", views.PlanVersionsView.as_view(), name="plan-versions"),
     path("plans/<uuid:plan_id>/handout/", views.PlanHandoutView.as_view(), name="plan-handout"),
     path(

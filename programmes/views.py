@@ -28,10 +28,12 @@ from programmes.forms import (
     GoalForm,
     InterventionForm,
     MoveForm,
+    PauseForm,
     PlanCreateForm,
     PlanForm,
     PrescriptionAddForm,
     PrescriptionForm,
+    ResumeForm,
 )
 from programmes.models import (
     PlanGoal,
@@ -181,11 +183,15 @@ def render_plan_page(request, plan: TreatmentPlan, **overrides):
         goal_form=GoalForm(),
         intervention_form=InterventionForm(),
         close_form=CloseForm(),
+        pause_form=PauseForm(),
+        resume_form=ResumeForm(),
+        pauses=list(plan.pauses.select_related("paused_by", "resumed_by")),
         red_flags_pending=plan.status == PlanStatus.DRAFT
         and assessments_api.patient_has_unactioned_red_flags(plan.patient),
     )
+    status = overrides.pop("status", 200)
     context.update(overrides)
-    return render(request, "programmes/plan_detail.html", context)
+    return render(request, "programmes/plan_detail.html", context, status=status)
 
 
 class PlanDetailView(PlanMixin, View):
@@ -418,6 +424,42 @@ class PlanCloseView(PlanMixin, View):
             messages.error(request, str(error))
         else:
             messages.success(request, f"Plan marked {self.plan.get_status_display().lower()}.")
+        return self.redirect_to_plan()
+
+
+class PlanPauseView(PlanMixin, View):
+    """A clinician pauses the programme by hand, with a reason (issue 13)."""
+
+    def post(self, request, plan_id):
+        form = PauseForm(request.POST)
+        if not form.is_valid():
+            return render_plan_page(request, self.plan, pause_form=form, status=400)
+        try:
+            services.plan_pause(
+                plan=self.plan, by=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Programme paused: no exercises or reminders until resumed.")
+        return self.redirect_to_plan()
+
+
+class PlanResumeView(PlanMixin, View):
+    """A clinician resumes a paused programme with a note (issue 13)."""
+
+    def post(self, request, plan_id):
+        form = ResumeForm(request.POST)
+        if not form.is_valid():
+            return render_plan_page(request, self.plan, resume_form=form, status=400)
+        try:
+            services.plan_resume(
+                plan=self.plan, by=request.user, note=form.cleaned_data["note"], request=request
+            )
+        except services.PlanError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Programme resumed from today.")
         return self.redirect_to_plan()
 
 

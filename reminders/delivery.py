@@ -50,6 +50,7 @@ from clinic.audit import audit_record
 from clinic.mail import drop_process_connection, process_connection
 from clinic.models import AuditAction, AuditEvent
 from patients.models import Patient, Status
+from programmes.models import PlanStatus, TreatmentPlan
 from reminders import breaker, sms
 from reminders.messages import build_email, build_sms, due_summary
 from reminders.models import (
@@ -396,7 +397,14 @@ def _lock_and_mark_sending(ids: list, now: datetime) -> tuple[dict, list, dict]:
                 (0, 0) if reason else due_summary(occurrence.patient, occurrence.local_date)
             )
             if not reason and sessions == 0:
-                reason = "no sessions due (programme ended or changed)"
+                # A programme paused by a red flag prescribes nothing (issue 13).
+                reason = (
+                    "programme paused"
+                    if TreatmentPlan.objects.filter(
+                        patient_id=occurrence.patient_id, status=PlanStatus.PAUSED
+                    ).exists()
+                    else "no sessions due (programme ended or changed)"
+                )
             if reason:
                 skipped[occurrence.pk] = reason
                 results[str(occurrence.pk)] = "skipped"

@@ -22,6 +22,11 @@ done / exercises prescribed, counting each exercise of each session.
 (``Prescription.sessions_prescribed``, bounded by the days its version was in
 force).
 
+**Paused days** (issue 13): a day on which the version's plan was paused
+(``programmes.PlanPause``: a red flag at a home check-in, or a clinician by
+hand) prescribes nothing, so it is neither completed nor missed, and the
+history stays right after the plan is resumed.
+
 This is the only adherence rule: the portal's calendar, the clinician's pages,
 the weekly snapshots and the alert rules all call it.
 
@@ -44,7 +49,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from patients.models import Patient
-from programmes.models import PlanStatus, Prescription, ProgrammeVersion
+from programmes.models import PlanPause, PlanStatus, Prescription, ProgrammeVersion
 from tracking.models import AdherenceSnapshot, SessionLog, SessionOutcome
 
 # Stored with every snapshot; bump when the rule changes. v2: a partly done
@@ -56,11 +61,14 @@ ATTEMPTED_OUTCOMES = (SessionOutcome.DONE, SessionOutcome.PARTIAL)
 __all__ = [
     "RULE_VERSION",
     "Adherence",
+    "AdherenceOverview",
     "DayAdherence",
     "ExerciseAdherence",
     "adherence_days",
+    "adherence_overview",
     "adherence_programme",
     "adherence_range",
+    "adherence_ranges_many",
     "adherence_snapshot_all",
     "adherence_snapshot_week",
     "adherence_week",
@@ -135,8 +143,9 @@ class ExerciseAdherence:
 
 
 def _versions(patient) -> list[ProgrammeVersion]:
-    """Published versions of every activated plan, prescriptions prefetched."""
-    return list(
+    """Published versions of every activated plan, prescriptions prefetched,
+    each with its plan's pauses as ``paused_ranges`` (one more query)."""
+    versions = list(
         ProgrammeVersion.objects.published()
         .filter(plan__patient=patient)
         .exclude(plan__status=PlanStatus.DRAFT)
@@ -157,6 +166,27 @@ def _versions(patient) -> list[ProgrammeVersion]:
             )
         )
     )
+    if versions:
+        pauses: dict = defaultdict(list)
+        for plan_id, started, ended in PlanPause.objects.filter(plan__patient=patient).values_list(
+            "plan_id", "started_on", "ended_on"
+        ):
+            pauses[plan_id].append((started, ended))
+        for version in versions:
+            version.paused_ranges = pauses.get(version.plan_id, [])  # type: ignore[attr-defined]
+    return versions
+
+
+def _paused(version: ProgrammeVersion, day: date) -> bool:
+    return any(
+        started <= day and (ended is None or day < ended)
+        for started, ended in getattr(version, "paused_ranges", ())
+    )
+
+
+def _due(versions, day: date) -> list[Prescription]:
+    """Prescriptions due on ``day`` over the versions in force, none while paused."""
+    return [p for v in versions if not _paused(v, day) for p in v.due_on(day)]
 
 
 def _logs(patient, start: date, end: date) -> list[tuple]:
@@ -178,7 +208,7 @@ def _days(versions, logs, start: date, end: date) -> list[DayAdherence]:
     days = []
     day = start
     while day <= end:
-        due = [p for v in versions for p in v.due_on(day)]
+        due = _due(versions, day)
         sessions = max((p.sessions_per_day for p in due), default=0)
         completed = attempted = exercises = exercises_done = 0
         for number in range(1, sessions + 1):
@@ -249,29 +279,148 @@ def adherence_programme(patient: Patient, *, today: date | None = None) -> Adher
     return adherence_range(patient, min(start, today), today)
 
 
-def exercise_adherence(patient: Patient, start: date, end: date) -> list[ExerciseAdherence]:
-    """Per exercise (a prescription and its copies in later versions, by lineage)."""
-    versions = _versions(patient)
+def _exercise_rows(versions, logs, start: date, end: date) -> list[ExerciseAdherence]:
     completed = Counter(
         prescription_id
-        for prescription_id, _d, _n, outcome, _r in _logs(patient, start, end)
-        if outcome in COMPLETED_OUTCOMES
+        for prescription_id, day, _n, outcome, _r in logs
+        if outcome in COMPLETED_OUTCOMES and start <= day <= end
     )
     rows: dict[str, list] = {}
     for version in versions:
         assert version.valid_from is not None  # published versions only (_versions)
         first = max(start, version.valid_from)
         last = end if version.valid_until is None else min(end, version.valid_until - timedelta(1))
+        days = []
+        day = first
+        while day <= last:
+            if not _paused(version, day):
+                days.append(day)
+            day += timedelta(days=1)
         for p in version.prescriptions.all():
             row = rows.setdefault(str(p.lineage), [p.exercise.name, 0, 0])
-            if first <= last:
-                row[1] += p.sessions_prescribed(first, last)
+            row[1] += sum(p.sessions_per_day for d in days if p.is_due_on(d))
             row[2] += completed.get(p.pk, 0)
     return [
         ExerciseAdherence(lineage=k, name=v[0], prescribed=v[1], completed=v[2])
         for k, v in rows.items()
         if v[1] or v[2]
     ]
+
+
+def exercise_adherence(patient: Patient, start: date, end: date) -> list[ExerciseAdherence]:
+    """Per exercise (a prescription and its copies in later versions, by lineage)."""
+    return _exercise_rows(_versions(patient), _logs(patient, start, end), start, end)
+
+
+@dataclass(frozen=True)
+class AdherenceOverview:
+    """The clinician's headline figures (issue 13), all from this one rule:
+    this week (Monday to today), the last four weeks (28 days to today), the
+    programme (first published day to today), and per exercise over the
+    programme. Four queries, whatever the programme's length."""
+
+    week: Adherence
+    four_weeks: Adherence
+    programme: Adherence
+    exercises: list[ExerciseAdherence]
+    threshold_percent: int
+
+
+def _summarise(days, logs, start: date, end: date, threshold: int) -> Adherence:
+    days = [d for d in days if start <= d.day <= end]
+    return Adherence(
+        start=start,
+        end=end,
+        prescribed=sum(d.prescribed for d in days),
+        completed=sum(d.completed for d in days),
+        threshold_percent=threshold,
+        missed_reasons=_reasons([row for row in logs if start <= row[1] <= end]),
+        attempted=sum(d.attempted for d in days),
+        exercises_prescribed=sum(d.exercises_prescribed for d in days),
+        exercises_done=sum(d.exercises_done for d in days),
+    )
+
+
+def adherence_overview(patient: Patient, *, today: date | None = None) -> AdherenceOverview:
+    today = today or patient.local_today()
+    versions = _versions(patient)
+    firsts = [v.valid_from for v in versions if v.valid_from is not None]
+    start = min(min(firsts) if firsts else today, today)
+    four_weeks_start = today - timedelta(days=27)
+    first_day = min(start, four_weeks_start)
+    logs = _logs(patient, first_day, today)
+    days = _days(versions, logs, first_day, today)
+    threshold = patient.clinic.adherence_threshold_percent
+    return AdherenceOverview(
+        week=_summarise(days, logs, week_start_of(today), today, threshold),
+        four_weeks=_summarise(days, logs, four_weeks_start, today, threshold),
+        programme=_summarise(days, logs, start, today, threshold),
+        exercises=_exercise_rows(versions, logs, start, today),
+        threshold_percent=threshold,
+    )
+
+
+def adherence_ranges_many(patients, *, days: int = 7) -> dict:
+    """For many patients at once (the caseload): the ``days`` complete
+    patient-local days before each patient's today, by this same rule. Four
+    queries, whatever the number of patients: versions, prescriptions,
+    pauses, logs."""
+    patients = list(patients)
+    if not patients:
+        return {}
+    ends = {p.pk: p.local_today() - timedelta(days=1) for p in patients}
+    first = min(ends.values()) - timedelta(days=days - 1)
+    versions: dict = defaultdict(list)
+    for version in (
+        ProgrammeVersion.objects.published()
+        .filter(plan__patient__in=[p.pk for p in patients])
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .select_related("plan")
+        .only("id", "plan_id", "number", "valid_from", "valid_until", "plan__patient_id")
+        .prefetch_related(
+            Prefetch(
+                "prescriptions",
+                queryset=Prescription.objects.only(
+                    "id",
+                    "version_id",
+                    "lineage",
+                    "start_on",
+                    "end_on",
+                    "days_of_week",
+                    "sessions_per_day",
+                ),
+            )
+        )
+    ):
+        versions[version.plan.patient_id].append(version)
+    pauses: dict = defaultdict(list)
+    for plan_id, started, ended in PlanPause.objects.filter(
+        plan__patient__in=[p.pk for p in patients]
+    ).values_list("plan_id", "started_on", "ended_on"):
+        pauses[plan_id].append((started, ended))
+    for patient_versions in versions.values():
+        for version in patient_versions:
+            version.paused_ranges = pauses.get(version.plan_id, [])  # type: ignore[attr-defined]
+    logs: dict = defaultdict(list)
+    for row in SessionLog.objects.filter(
+        patient__in=[p.pk for p in patients], performed_on__gte=first
+    ).values_list(
+        "patient_id", "prescription_id", "performed_on", "session_number", "outcome", "skip_reason"
+    ):
+        logs[row[0]].append(row[1:])
+    result = {}
+    for patient in patients:
+        end = ends[patient.pk]
+        start = end - timedelta(days=days - 1)
+        mine = [row for row in logs[patient.pk] if start <= row[1] <= end]
+        result[patient.pk] = _summarise(
+            _days(versions[patient.pk], mine, start, end),
+            mine,
+            start,
+            end,
+            patient.clinic.adherence_threshold_percent,
+        )
+    return result
 
 
 def adherence_snapshot_week(*, patient: Patient, week_start: date) -> AdherenceSnapshot:
@@ -299,7 +448,7 @@ def adherence_snapshot_all(*, today: date | None = None) -> int:
     """Nightly: the last complete weeks of every patient with an active plan."""
     count = 0
     patients = (
-        Patient.objects.filter(treatment_plans__status=PlanStatus.ACTIVE)
+        Patient.objects.filter(treatment_plans__status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED))
         .select_related("clinic")
         .distinct()
         .order_by("pk")

@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts.models import Alert
-from clinic.models import ClinicScopedQuerySet
+from clinic.models import ClinicScopedQuerySet, StaffMember
 from exercises.models import SESSIONS_PER_DAY_MAX
 from patients.models import Patient
 from programmes.models import Prescription, ProgrammeVersion
+
+SESSION_NOTE_MAX = 4000
 
 
 class SessionOutcome(models.TextChoices):
@@ -74,6 +76,14 @@ class SessionLog(models.Model):
     duration_min_done = models.PositiveIntegerField(null=True, blank=True)
     pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
     difficulty = models.PositiveSmallIntegerField(choices=Effort.choices, null=True, blank=True)
+    # Sessions reported by phone (issue 13): the staff member who entered it;
+    # null when the patient logged it in the portal. It counts like any log.
+    entered_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(
+        max_length=SESSION_NOTE_MAX, blank=True, default="", help_text="At most 4,000 characters."
+    )
     logged_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

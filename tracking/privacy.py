@@ -3,7 +3,7 @@ logs and check-ins with the red-flag self-screen (patient-entered)."""
 
 from __future__ import annotations
 
-from patients import subject_access
+from patients import erasure, subject_access
 from patients.subject_access import (
     CLINICIAN_ENTERED,
     PATIENT_ENTERED,
@@ -23,6 +23,7 @@ LOG_FIELDS = [
     "duration_min_done",
     "pain_during",
     "difficulty",
+    "note",
 ]
 
 
@@ -84,5 +85,10 @@ def tracking_section(*, patient) -> Section | None:
     return Section(title="Home exercise and check-ins", records=records) if records else None
 
 
-# Nothing to erase: logs and check-ins hold no free text (numbers and yes/no
-# answers stay as clinical record).
+# Logs and check-ins are numbers and yes/no answers (they stay as clinical
+# record); the only free text is the note on a session reported by phone.
+
+
+@erasure.register
+def erase_tracking(*, patient) -> None:
+    erasure.erase_free_text(SessionLog.objects.filter(patient=patient), ["note"])

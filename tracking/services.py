@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 
 from alerts.models import AlertKind, AlertUrgency
 from alerts.services import alert_raise
+from clinic.audit import audit_record
+from clinic.models import AuditAction, StaffMember
 from patients.models import Patient
 from programmes import api
-from programmes.models import Prescription
+from programmes.models import PauseSource, Prescription
+from programmes.services import plan_pause
 from tracking import self_screen
 from tracking.alert_rules import pain_check
-from tracking.models import CheckIn, SessionLog, SessionOutcome
+from tracking.models import SESSION_NOTE_MAX, CheckIn, SessionLog, SessionOutcome
 
 
 class ActivityError(Exception):
@@ -93,9 +98,12 @@ def session_log_save(
     duration_min_done: int | None = None,
     pain_during: int | None = None,
     difficulty: int | None = None,
+    entered_by: StaffMember | None = None,
+    note: str = "",
 ) -> SessionLog:
     """Log one exercise of one session; logging it again that day updates the
-    same row (one per prescription, day and session: the database decides)."""
+    same row (one per prescription, day and session: the database decides).
+    ``entered_by``: the staff member who took it by phone (it counts the same)."""
     if prescription.version.plan.patient_id != patient.pk:
         raise ActivityError("This exercise is not in your programme.")
     if not prescription.version.in_force_on(performed_on) or not prescription.is_due_on(
@@ -106,6 +114,8 @@ def session_log_save(
         raise ActivityError(
             f"Choose a session from 1 to {prescription.sessions_per_day} for this exercise."
         )
+    if len(note) > SESSION_NOTE_MAX:
+        raise ActivityError(f"The note can be at most {SESSION_NOTE_MAX:,} characters.")
     if outcome == SessionOutcome.SKIPPED and not skip_reason:
         raise ActivityError("Tell us why you skipped it.")
     if outcome == SessionOutcome.PARTIAL and not (sets_done or reps_done or duration_min_done):
@@ -120,6 +130,8 @@ def session_log_save(
         "duration_min_done": duration_min_done if outcome != SessionOutcome.SKIPPED else None,
         "pain_during": pain_during,
         "difficulty": difficulty if outcome != SessionOutcome.SKIPPED else None,
+        "entered_by": entered_by,
+        "note": note,
     }
     key: dict[str, Any] = {
         "prescription": prescription,
@@ -131,6 +143,75 @@ def session_log_save(
             log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
     except IntegrityError:  # a double tap raced us: update the winner's row
         log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
+    return log
+
+
+# How far back a session reported by phone may be dated (a bounded date: the
+# form refuses older ones with a message).
+PHONE_LOG_DAYS_BACK = 28
+
+
+def phone_log_prescriptions(patient: Patient) -> list[Prescription]:
+    """The exercises of the programme in force today (for the phone form)."""
+    version = api.version_on(patient, patient.local_today())
+    return list(version.prescriptions.all()) if version else []
+
+
+@transaction.atomic
+def session_log_by_phone(
+    *,
+    patient: Patient,
+    lineage: uuid.UUID,
+    performed_on: date,
+    session_number: int,
+    outcome: str,
+    by: User,
+    staff_member: StaffMember,
+    skip_reason: str = "",
+    pain_during: int | None = None,
+    difficulty: int | None = None,
+    sets_done: int | None = None,
+    reps_done: int | None = None,
+    duration_min_done: int | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> SessionLog:
+    """A session the patient reported by phone, logged by a clinician on their
+    behalf (issue 13): it counts like any other log, marked as entered by
+    staff, audited. ``lineage`` names the exercise across programme versions;
+    the log points at the version in force on ``performed_on``."""
+    today = patient.local_today()
+    if performed_on > today:
+        raise ActivityError("A session cannot be logged for a day that has not come yet.")
+    if performed_on < today - timedelta(days=PHONE_LOG_DAYS_BACK):
+        raise ActivityError(
+            f"Sessions can be logged by phone up to {PHONE_LOG_DAYS_BACK} days back."
+        )
+    version = api.version_on(patient, performed_on)
+    prescription = next(
+        (p for p in (version.prescriptions.all() if version else []) if p.lineage == lineage),
+        None,
+    )
+    if prescription is None:
+        raise ActivityError("That exercise was not in the programme on that day.")
+    log = session_log_save(
+        patient=patient,
+        prescription=prescription,
+        performed_on=performed_on,
+        session_number=session_number,
+        outcome=outcome,
+        skip_reason=skip_reason,
+        sets_done=sets_done,
+        reps_done=reps_done,
+        duration_min_done=duration_min_done,
+        pain_during=pain_during,
+        difficulty=difficulty,
+        entered_by=staff_member,
+        note=note,
+    )
+    audit_record(
+        action=AuditAction.SESSION_BY_PHONE, request=request, actor=by, obj=log, patient=patient
+    )
     return log
 
 
@@ -171,8 +252,82 @@ def check_in_submit(*, patient: Patient, pain_now: int, answers: dict[str, bool]
         alert=alert,
     )
     pain_check(patient, today=check_in.checked_on)
+    if urgency in (self_screen.EMERGENCY, self_screen.SAME_DAY):
+        _pause_for_red_flag(patient, check_in)
     return check_in
+
+
+def _pause_for_red_flag(patient: Patient, check_in: CheckIn) -> None:
+    """A check-in answer that maps to an E or U rule (SPEC 1.0 levels, the
+    self-screen's questions) pauses the active plan until a clinician has
+    seen why and resumes it (issue 13): the advice says stop the exercises,
+    so Today, the reminders and the calendar must stop too."""
+    plan = api.active_plan(patient)
+    if plan is None:
+        return
+    level = "E (emergency now)" if check_in.urgency == self_screen.EMERGENCY else "U (same day)"
+    questions = "; ".join(
+        self_screen.BY_CODE[c].text for c in check_in.red_flags if c in self_screen.BY_CODE
+    )
+    plan_pause(
+        plan=plan,
+        by=patient.user,
+        source=PauseSource.CHECK_IN,
+        reason=f"Home check-in on {check_in.checked_on:%d %b %Y}, level {level}: {questions}.",
+        check_in_id=check_in.pk,
+    )
 
 
 def last_check_in(patient: Patient) -> CheckIn | None:
     return CheckIn.objects.for_patient(patient).order_by("-created_at").first()
+
+
+# ---------------------------------------------------------------------------
+# A paused programme: what Today shows instead of the exercises
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PausedNotice:
+    title: str
+    text: str
+    urgent: bool
+    clinic_phone: str
+
+
+def paused_notice(patient: Patient) -> PausedNotice | None:
+    """When the patient's programme is paused: the advice for the red flag
+    that paused it (the self-screen's own words, SPEC 1.0 levels) or, for a
+    pause by hand, that the physiotherapist paused it; with the clinic's phone.
+    None when no plan is paused. Two or three queries."""
+    plan = api.paused_plan(patient)
+    if plan is None:
+        return None
+    pause = plan.open_pause()
+    phone = patient.clinic.phone.as_national if patient.clinic.phone else ""
+    urgency = ""
+    if pause is not None and pause.check_in_id is not None:
+        urgency = (
+            CheckIn.objects.filter(pk=pause.check_in_id, patient=patient)
+            .values_list("urgency", flat=True)
+            .first()
+            or ""
+        )
+    advice = self_screen.ADVICE.get(urgency)
+    if advice is not None:
+        return PausedNotice(
+            title=advice["title"],
+            text=advice["text"]
+            + " Your exercises are paused until your physiotherapist has reviewed this.",
+            urgent=True,
+            clinic_phone=phone,
+        )
+    return PausedNotice(
+        title="Your programme is paused",
+        text=(
+            "Your physiotherapist has paused your exercise programme. Please do not do the "
+            "exercises until they tell you to start again. If you are not sure why, call the clinic."
+        ),
+        urgent=False,
+        clinic_phone=phone,
+    )

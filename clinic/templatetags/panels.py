@@ -8,11 +8,12 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def render_panels(context, slot: str):
-    """Render every panel registered for the slot, in registration order."""
+def render_panels(context, slot: str, **extra):
+    """Render every panel registered for the slot, in registration order;
+    ``extra`` (e.g. ``plan=plan``) is passed on to the providers."""
     request = context["request"]
     parts = []
-    extra = {"plan": context.get("plan")} if slot in PLAN_SLOTS else {}
+    extra = {**({"plan": context.get("plan")} if slot in PLAN_SLOTS else {}), **extra}
     for provider in providers(slot):
         result = provider(
             request=request,

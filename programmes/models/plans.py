@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ACTIVE = "active", "Active"
+    # A red flag at a home check-in, or a clinician by hand (issue 13): no
+    # exercises, reminders or calendar sessions until a clinician resumes it.
+    PAUSED = "paused", "Paused"
     COMPLETED = "completed", "Completed"
     DISCONTINUED = "discontinued", "Discontinued"
 
@@ -80,6 +84,13 @@ class TreatmentPlan(models.Model):
         return self.title
 
     @property
+    def is_paused(self) -> bool:
+        return self.status == PlanStatus.PAUSED
+
+    def open_pause(self) -> PlanPause | None:
+        return self.pauses.filter(ended_on__isnull=True).order_by("-paused_at").first()
+
+    @property
     def is_editable(self) -> bool:
         return self.status in (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 
@@ -95,6 +106,79 @@ class TreatmentPlan(models.Model):
         """Sessions prescribed from ``start`` to ``end`` inclusive, over every
         published version (each counts only on the days it was in force)."""
         return sum(v.sessions_prescribed(start, end) for v in self.versions.published())
+
+
+# Dates a pause may carry: a plan paused before 2000 or after 2100 is a typo.
+PAUSE_DATE_MIN = date(2000, 1, 1)
+PAUSE_DATE_MAX = date(2100, 12, 31)
+PAUSE_TEXT_MAX = 4000
+
+
+class PauseSource(models.TextChoices):
+    CHECK_IN = "check_in", "Red flag reported at a home check-in"
+    BY_HAND = "by_hand", "Paused by a clinician"
+
+
+class PlanPause(models.Model):
+    """One pause of a plan's home programme (issue 13). While it lasts the plan
+    is ``PAUSED``: Today shows advice instead of exercises, no reminders are
+    planned or sent, the calendar feed has no sessions, and the adherence rule
+    prescribes nothing on the paused days (``started_on`` <= day < ``ended_on``,
+    patient-local; an open pause has no ``ended_on``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="pauses")
+    source = models.CharField(max_length=20, choices=PauseSource.choices)
+    reason = models.TextField(max_length=PAUSE_TEXT_MAX)
+    started_on = models.DateField(
+        help_text="First paused day (patient-local).",
+        validators=[MinValueValidator(PAUSE_DATE_MIN), MaxValueValidator(PAUSE_DATE_MAX)],
+    )
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day the programme runs again (exclusive end).",
+        validators=[MinValueValidator(PAUSE_DATE_MIN), MaxValueValidator(PAUSE_DATE_MAX)],
+    )
+    paused_at = models.DateTimeField()
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_in_id = models.UUIDField(
+        null=True, blank=True, help_text="The check-in that paused it (tracking.CheckIn)."
+    )
+    resumed_at = models.DateTimeField(null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resume_note = models.TextField(max_length=PAUSE_TEXT_MAX, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-paused_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__gte=PAUSE_DATE_MIN, started_on__lte=PAUSE_DATE_MAX)
+                & (
+                    Q(ended_on__isnull=True)
+                    | Q(ended_on__gte=models.F("started_on"), ended_on__lte=PAUSE_DATE_MAX)
+                ),
+                name="planpause_dates_bounded",
+                violation_error_message="Pause dates must be in order and between 2000 and 2100.",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(ended_on__isnull=True),
+                name="planpause_one_open_per_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Paused from {self.started_on}"
+
+    def covers(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
 
 
 class GoalTerm(models.TextChoices):

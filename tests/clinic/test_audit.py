@@ -110,3 +110,24 @@ class TestAuditLogPage:
         assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
         assert "Older" in response.content.decode()
         assert "Newer" in client.get(reverse("audit-log"), {"page": 2}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_audit_log_reads_who_did_what_to_which_record(
+    client, clinic_admin, clinician, reception, patient_record
+):
+    """Names instead of codes and UUIDs, and what a refusal refused (issue 13)."""
+    clinician.first_name, clinician.last_name = "Cleo", "Nash"
+    clinician.save()
+    client.force_login(clinician)
+    client.get(reverse("patients:detail", args=[patient_record.pk]))
+    client.force_login(reception)
+    assert client.get(reverse("tracking:caseload")).status_code == 403
+    client.force_login(clinic_admin)
+    page = client.get(reverse("audit-log")).content.decode()
+    assert "Cleo Nash" in page
+    assert f"Zelda Quigley ({patient_record.record_number})" in page
+    assert "Viewed patient record" in page
+    assert "page tracking:caseload" in page
+    event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
+    assert (event.object_type, event.object_id) == ("page", "tracking:caseload")

@@ -65,3 +65,36 @@ def test_a_demo_login_works_end_to_end_with_the_demo_code(client, settings):
     response = client.post("/accounts/2fa/", {"token": current_token(device)})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_patients_assessments_plans_logs_and_a_few_pauses():
+    from alerts.models import Alert
+    from assessments.models import Assessment
+    from programmes.models import PlanStatus, TreatmentPlan
+    from tracking.models import CheckIn, SessionLog
+
+    call_command("seed_demo")
+    counts = (
+        Assessment.objects.filter(status="signed").count(),
+        TreatmentPlan.objects.count(),
+        SessionLog.objects.count(),
+        CheckIn.objects.count(),
+    )
+    call_command("seed_demo")  # idempotent
+    assert counts == (
+        Assessment.objects.filter(status="signed").count(),
+        TreatmentPlan.objects.count(),
+        SessionLog.objects.count(),
+        CheckIn.objects.count(),
+    )
+    assert counts[0] == counts[1] == 40
+    assert 2000 <= counts[2] <= 20000
+    assert TreatmentPlan.objects.filter(status=PlanStatus.PAUSED).count() >= 2
+    assert set(SessionLog.objects.values_list("outcome", flat=True)) == {
+        "done",
+        "partial",
+        "skipped",
+    }
+    assert SessionLog.objects.filter(skip_reason="pain").exists()
+    assert Alert.objects.filter(kind="low_adherence").exists()

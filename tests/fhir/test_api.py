@@ -188,15 +188,16 @@ def test_query_budgets_do_not_grow_with_the_record(
     secret = token[1]
     everything = reverse("fhir-api:patient-everything", args=[patient_record.pk])
     # Token lookup, last-used update; the patient (clinic, clinician); the record
-    # (fhir_r4.record.load_record: 10); the audit insert.
-    assert _queries(client, everything, secret) == 14
+    # (fhir_r4.record.load_record: 10, and the plan's pauses that the one
+    # adherence rule reads since issue 13); the audit insert.
+    assert _queries(client, everything, secret) == 15
     observations = reverse("fhir-api:search", args=["Observation"])
     # The same, the patient found by record number instead of id.
     assert (
         _queries(
             client, observations, secret, **{"patient.identifier": patient_record.record_number}
         )
-        == 14
+        == 15
     )
     # Token lookup, last-used update, the patient, the audit insert.
     patients = reverse("fhir-api:search", args=["Patient"])

@@ -278,9 +278,11 @@ class TestQueryCounts:
         # session, user, staff member, clinic ids, the patient with its joins,
         # the audit insert, the history page (7); panels: open red flags, the
         # assessments card, the plans card with its versions (4); timeline:
-        # assessments, plans, messages filed to the record (3). Constant in the
-        # number of history rows.
-        with django_assert_num_queries(14):
+        # assessments, plans, pauses, messages filed to the record (4); "At home"
+        # (issue 13, tests/tracking/test_record_progress.py pins it with years of
+        # logs): versions, logs, latest logs, pain (2), walking, outcome trends,
+        # check-ins, open alerts (9). Constant in the number of history rows.
+        with django_assert_num_queries(24):
             response = client.get(reverse("patients:detail", args=[patient_record.pk]))
         assert response.status_code == 200
 
@@ -326,3 +328,18 @@ def test_staff_see_times_in_their_clinics_time_zone(client, colleague, other_pat
         timezone=__import__("zoneinfo").ZoneInfo("America/New_York"),
     )
     assert local.strftime("%H:%M") in body
+
+
+@pytest.mark.django_db
+def test_the_mobile_example_the_form_shows_is_accepted(client, clinician, clinic):
+    """The form's own example was refused once (a reserved drama number) and the
+    error offered a landline example for a mobile field (issue 13)."""
+    client.force_login(clinician)
+    page = client.get(reverse("patients:create")).content.decode()
+    assert "e.g. 07911 123456 or +44 7911 123456" in page and "7700 900123" not in page
+    response = client.post(
+        reverse("patients:create"), form_data(clinic, mobile_phone="+44 7911 123456")
+    )
+    assert response.status_code == 302
+    bad = client.post(reverse("patients:create"), form_data(clinic, mobile_phone="12345"))
+    assert "0121 234 5678" not in bad.content.decode()

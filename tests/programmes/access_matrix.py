@@ -46,6 +46,8 @@ STAFF_MATRIX = {
     "programmes:prescription-edit": (_rx, CLINICAL),
     "programmes:plan-activate": (_plan, CLINICAL_POST),
     "programmes:plan-close": (_plan, CLINICAL_POST),
+    "programmes:plan-pause": (_plan, CLINICAL_POST),
+    "programmes:plan-resume": (_plan, CLINICAL_POST),
     "programmes:prescription-add": (_plan, CLINICAL_POST),
     "programmes:prescription-remove": (_rx, CLINICAL_POST),
     "programmes:prescription-move": (_rx, CLINICAL_POST),

@@ -1,4 +1,6 @@
-"""Idempotent demo data: two clinics, staff of each role, about 60 patients.
+"""Idempotent demo data: two clinics, staff of each role, about 60 patients;
+40 of them with a signed assessment, a plan and weeks of home activity
+(``devtools.demo_activity``).
 
 Running it again changes nothing that is already there (lookups by username
 and by name plus date of birth), so `make run` calls it every time.
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinic.models import Clinic, Role, StaffMember
+from devtools.demo_activity import seed_demo_activity
 from devtools.demo_data import (
     CITIES,
     CLINICS,
@@ -96,6 +99,7 @@ class Command(BaseCommand):
                 demo_totp_device(user)
         self.stdout.write(f"Demo data ready ({created_patients} new patients).")
         call_command("load_exercise_library", stdout=self.stdout)
+        seed_demo_activity(stdout=self.stdout)
 
     def _conversations(self, clinic) -> None:
         """A few secure-message conversations (issue 16): the first active

@@ -1,0 +1,304 @@
+"""What the patient does at home, for the clinician (issue 13): the record's
+progress section, the plan page's headline figures, the session log and the
+caseload. Every adherence figure comes from the one rule (``tracking.adherence``).
+
+Query budgets are constant in the amount of history (years of daily logs): the
+rule reads the programme's logs as tuples once; pain and walking are
+aggregated in the database; lists are bounded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from alerts.models import OPEN_ALERT_STATUSES, Alert
+from assessments.selectors import Trend, patient_outcome_trends
+from clinic.models import StaffMember
+from patients.models import Patient
+from programmes.models import PlanStatus, TreatmentPlan
+from tracking import self_screen
+from tracking.adherence import AdherenceOverview, adherence_overview, adherence_ranges_many
+from tracking.alert_rules import PAIN_RISE
+from tracking.models import CheckIn, SessionLog, SkipReason
+from tracking.progress import pain_progress, walking_progress
+
+SESSION_LOG_PREVIEW = 10
+SESSION_LOG_PAGE = 25
+CHECK_INS_SHOWN = 5
+ALERTS_SHOWN = 20
+
+
+def session_logs(patient: Patient) -> QuerySet[SessionLog]:
+    """The patient's logs, newest first, with what a row shows (one query a page)."""
+    return (
+        SessionLog.objects.filter(patient=patient)
+        .select_related("prescription__exercise", "entered_by__user")
+        .order_by("-performed_on", "-session_number", "-logged_at")
+    )
+
+
+@dataclass(frozen=True)
+class CheckInRow:
+    check_in: CheckIn
+    answered_yes: list[str]
+
+    @property
+    def urgency_label(self) -> str:
+        return self.check_in.get_urgency_display()
+
+
+def _date(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def staff_pain_summary(pain: dict[str, Any]) -> str:
+    """The pain chart's text for the clinician (the portal's is for the patient)."""
+    parts = []
+    checkins = pain["checkins"]
+    if checkins["values"]:
+        first, last = checkins["values"][0], checkins["values"][-1]
+        first_on = date.fromisoformat(checkins["labels"][0])
+        last_on = date.fromisoformat(checkins["labels"][-1])
+        if len(checkins["values"]) == 1:
+            parts.append(f"Check-in pain {first}/10 on {_date(first_on)}.")
+        else:
+            change = last - first
+            trend = f"{'+' if change > 0 else ''}{change}" if change else "no change"
+            parts.append(
+                f"Check-in pain {first}/10 on {_date(first_on)}, {last}/10 on "
+                f"{_date(last_on)} ({trend}; {len(checkins['values'])} check-ins)."
+            )
+    else:
+        parts.append("No check-ins yet.")
+    exercise = pain["exercise"]
+    if exercise["values"]:
+        week = date.fromisoformat(exercise["labels"][-1])
+        parts.append(
+            f"Pain during exercise averaged {exercise['values'][-1]:.1f}/10 in the week of "
+            f"{_date(week)}."
+        )
+    else:
+        parts.append("No pain during exercise logged.")
+    return " ".join(parts)
+
+
+@dataclass
+class RecordProgress:
+    overview: AdherenceOverview
+    missed: list[tuple[str, int]]
+    logs: list[SessionLog]
+    more_logs: bool
+    pain: dict[str, Any]
+    walking: dict[str, Any]
+    trends: list[Trend]
+    check_ins: list[CheckInRow]
+    alerts: list[Alert]
+    charts: dict[str, Any] = field(default_factory=dict)
+
+
+def missed_reasons(overview: AdherenceOverview) -> list[tuple[str, int]]:
+    """Skipped sessions by reason over the programme, most frequent first."""
+    labels = dict(SkipReason.choices)
+    return sorted(
+        (
+            (labels.get(reason, reason), count)
+            for reason, count in overview.programme.missed_reasons.items()
+        ),
+        key=lambda row: (-row[1], row[0]),
+    )
+
+
+def open_alerts(patient: Patient) -> list[Alert]:
+    return list(
+        Alert.objects.filter(patient=patient, status__in=OPEN_ALERT_STATUSES).order_by(
+            "urgency", "-raised_at"
+        )[:ALERTS_SHOWN]
+    )
+
+
+def record_progress(patient: Patient, *, today: date | None = None) -> RecordProgress:
+    """Everything the record's "At home" section shows. ``patient.clinic``
+    should be loaded (the threshold)."""
+    today = today or patient.local_today()
+    overview = adherence_overview(patient, today=today)
+    logs = list(session_logs(patient)[: SESSION_LOG_PREVIEW + 1])
+    pain = pain_progress(patient, today)
+    pain["summary"] = staff_pain_summary(pain)
+    walking = walking_progress(patient, today)
+    trends = patient_outcome_trends(patient)
+    for trend in trends:  # the portal's sentences, told to the clinician
+        trend.summary = (
+            trend.summary.replace("Your first", "The patient's first", 1)
+            .replace("Your ", "The patient's ", 1)
+            .replace(" Your latest", " The latest")
+        )
+    check_ins = [
+        CheckInRow(
+            check_in=c,
+            answered_yes=[
+                self_screen.BY_CODE[code].text
+                for code in c.red_flags
+                if code in self_screen.BY_CODE
+            ],
+        )
+        for c in CheckIn.objects.filter(patient=patient).order_by("-created_at")[:CHECK_INS_SHOWN]
+    ]
+    return RecordProgress(
+        overview=overview,
+        missed=missed_reasons(overview),
+        logs=logs[:SESSION_LOG_PREVIEW],
+        more_logs=len(logs) > SESSION_LOG_PREVIEW,
+        pain=pain,
+        walking=walking,
+        trends=trends,
+        check_ins=check_ins,
+        alerts=open_alerts(patient),
+        charts={"trends": [t.chart for t in trends]},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Caseload: who needs attention
+# ---------------------------------------------------------------------------
+
+CASELOAD_ADHERENCE_DAYS = 7
+# "Needs attention" (a convention of this page [M], not a SPEC rule): an open
+# urgent alert, 7-day adherence below the clinic's threshold, no log for
+# NO_LOG_DAYS days or more, check-in pain up by PAIN_RISE (the NPRS MCID,
+# tracking.alert_rules) or more, or a paused programme.
+NO_LOG_DAYS = 3
+CASELOAD_SORTS = ("attention", "name", "adherence", "last_log", "pain")
+
+
+@dataclass
+class CaseloadRow:
+    patient: Patient
+    plan_status: str
+    adherence: Any  # tracking.adherence.Adherence
+    last_log_on: date | None
+    days_since_log: int | None
+    pain_now: int | None
+    pain_before: int | None
+    alerts: dict[int, int]
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def pain_change(self) -> int | None:
+        if self.pain_now is None or self.pain_before is None:
+            return None
+        return self.pain_now - self.pain_before
+
+    @property
+    def score(self) -> int:
+        """Higher first: urgent alerts, a pause, then how far and how long."""
+        score = 100 * self.alerts.get(1, 0) + 10 * self.alerts.get(2, 0)
+        if self.plan_status == "paused":
+            score += 50
+        percent = self.adherence.percent
+        if percent is not None and percent < self.adherence.threshold_percent:
+            score += int(self.adherence.threshold_percent - percent) // 5
+        if self.days_since_log is not None and self.days_since_log >= NO_LOG_DAYS:
+            score += min(self.days_since_log, 30)
+        if (self.pain_change or 0) >= PAIN_RISE:
+            score += 20
+        return score
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.reasons)
+
+
+def caseload(
+    user: User,
+    *,
+    mine_of: StaffMember | None = None,
+    attention_only: bool = False,
+    sort: str = "attention",
+) -> list[CaseloadRow]:
+    """Patients with an active or paused plan that ``user`` may see
+    clinically (``mine_of``: only those assigned to that staff member), with
+    7-day adherence (the complete days before the patient's today, the one
+    rule), days since the last log, the latest check-in pain and its change
+    from the one before, open alerts by urgency. Eight queries whatever the
+    caseload's size."""
+    latest = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-created_at")
+    patients = (
+        Patient.objects.for_user(user)
+        .filter(treatment_plans__status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED))
+        .select_related("clinic", "assigned_clinician__user")
+        .annotate(
+            plan_status=Subquery(
+                TreatmentPlan.objects.filter(
+                    patient=OuterRef("pk"), status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED)
+                )
+                .order_by("status")  # "active" before "paused"
+                .values("status")[:1]
+            ),
+            last_log_on=Subquery(
+                SessionLog.objects.filter(patient=OuterRef("pk"))
+                .order_by("-performed_on")
+                .values("performed_on")[:1]
+            ),
+            pain_now=Subquery(latest.values("pain_now")[:1]),
+            pain_before=Subquery(latest.values("pain_now")[1:2]),
+        )
+        .distinct()
+    )
+    if mine_of is not None:
+        patients = patients.filter(assigned_clinician=mine_of)
+    rows_by_id = {p.pk: p for p in patients}
+    adherence = adherence_ranges_many(rows_by_id.values(), days=CASELOAD_ADHERENCE_DAYS)
+    alerts: dict = defaultdict(dict)
+    for patient_id, urgency, count in (
+        Alert.objects.filter(patient_id__in=list(rows_by_id), status__in=OPEN_ALERT_STATUSES)
+        .values("patient_id", "urgency")
+        .annotate(n=Count("id"))
+        .values_list("patient_id", "urgency", "n")
+    ):
+        alerts[patient_id][urgency] = count
+    rows = []
+    for patient in rows_by_id.values():
+        today = patient.local_today()
+        last = patient.last_log_on
+        row = CaseloadRow(
+            patient=patient,
+            plan_status=patient.plan_status,
+            adherence=adherence[patient.pk],
+            last_log_on=last,
+            days_since_log=(today - last).days if last else None,
+            pain_now=patient.pain_now,
+            pain_before=patient.pain_before,
+            alerts=alerts.get(patient.pk, {}),
+        )
+        if row.alerts.get(1):
+            row.reasons.append("urgent alert")
+        if row.plan_status == PlanStatus.PAUSED:
+            row.reasons.append("programme paused")
+        if row.adherence.adherent is False:
+            row.reasons.append("adherence below threshold")
+        if row.days_since_log is None or row.days_since_log >= NO_LOG_DAYS:
+            row.reasons.append("no recent log")
+        if (row.pain_change or 0) >= PAIN_RISE:
+            row.reasons.append("pain rising")
+        rows.append(row)
+    if attention_only:
+        rows = [r for r in rows if r.needs_attention]
+    never = date.min
+    keys = {
+        "attention": lambda r: (-r.score, r.patient.last_name, r.patient.first_name),
+        "name": lambda r: (r.patient.last_name, r.patient.first_name),
+        "adherence": lambda r: (
+            r.adherence.percent is None,
+            r.adherence.percent if r.adherence.percent is not None else 0,
+            r.patient.last_name,
+        ),
+        "last_log": lambda r: (r.last_log_on or never, r.patient.last_name),
+        "pain": lambda r: (-(r.pain_now if r.pain_now is not None else -1), r.patient.last_name),
+    }
+    return sorted(rows, key=keys.get(sort, keys["attention"]))
