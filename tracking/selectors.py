@@ -107,7 +107,7 @@ def missed_reasons(overview: AdherenceOverview) -> list[tuple[str, int]]:
     labels = dict(SkipReason.choices)
     return sorted(
         (
-            (labels.get(reason, reason), count)
+            (str(labels.get(reason, reason)), count)
             for reason, count in overview.programme.missed_reasons.items()
         ),
         key=lambda row: (-row[1], row[0]),
@@ -142,7 +142,7 @@ def record_progress(patient: Patient, *, today: date | None = None) -> RecordPro
         CheckInRow(
             check_in=c,
             answered_yes=[
-                self_screen.BY_CODE[code].text
+                str(self_screen.BY_CODE[code].text)
                 for code in c.red_flags
                 if code in self_screen.BY_CODE
             ],

@@ -16,6 +16,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from alerts.models import AlertKind, AlertUrgency
 from alerts.services import alert_raise
@@ -266,9 +268,12 @@ def _pause_for_red_flag(patient: Patient, check_in: CheckIn) -> None:
     if plan is None:
         return
     level = "E (emergency now)" if check_in.urgency == self_screen.EMERGENCY else "U (same day)"
-    questions = "; ".join(
-        self_screen.BY_CODE[c].text for c in check_in.red_flags if c in self_screen.BY_CODE
-    )
+    # The reason is part of the staff record: in English whatever the
+    # patient's portal language (the questions are lazy translations).
+    with translation.override("en"):
+        questions = "; ".join(
+            str(self_screen.BY_CODE[c].text) for c in check_in.red_flags if c in self_screen.BY_CODE
+        )
     plan_pause(
         plan=plan,
         by=patient.user,
@@ -316,15 +321,16 @@ def paused_notice(patient: Patient) -> PausedNotice | None:
     advice = self_screen.ADVICE.get(urgency)
     if advice is not None:
         return PausedNotice(
-            title=advice["title"],
-            text=advice["text"]
-            + " Your exercises are paused until your physiotherapist has reviewed this.",
+            title=str(advice["title"]),
+            text=str(advice["text"])
+            + " "
+            + gettext("Your exercises are paused until your physiotherapist has reviewed this."),
             urgent=True,
             clinic_phone=phone,
         )
     return PausedNotice(
-        title="Your programme is paused",
-        text=(
+        title=gettext("Your programme is paused"),
+        text=gettext(
             "Your physiotherapist has paused your exercise programme. Please do not do the "
             "exercises until they tell you to start again. If you are not sure why, call the clinic."
         ),
