@@ -24,8 +24,10 @@ app.conf.beat_schedule = {
     },
     # Reminders (issue 5): sweep and dispatch every minute; plan the next 48 h
     # every 10 minutes (idempotent; a preference change also plans at once).
+    # Planning, snapshots and alert rules are chunked passes (clinic/passes.py).
     "reminders-tick": {"task": "reminders.tick", "schedule": 60.0},
     "reminders-plan": {"task": "reminders.plan", "schedule": 600.0},
+    "passes-sweep": {"task": "clinic.passes_sweep", "schedule": 120.0},
     # Nightly: weekly adherence snapshots, then the alert rules, then digests.
     "adherence-snapshots": {
         "task": "tracking.adherence_snapshots",

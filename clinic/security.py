@@ -41,6 +41,7 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "login",
         "logout",
         "healthz",
+        "healthz-passes",
         "otp-verify",
         "otp-enrol",
         "password_reset",

@@ -341,3 +341,16 @@ LOGGING = {
     # Lockouts and failures are in our audit log; axes' INFO lines are noise.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Chunked passes (clinic/passes.py): nightly snapshots and alert rules, reminder planning ---
+PASS_QUEUE = env.str("PASS_QUEUE", default="celery")
+# A chunk works at most this long, then records how far it got and queues itself
+# again: far inside the soft limit (CELERY_TASK_SOFT_TIME_LIMIT).
+PASS_CHUNK_BUDGET_S = _env_int("PASS_CHUNK_BUDGET_S", 20, minimum=1)
+# A chunk running longer than this lost its worker (more than the hard limit).
+PASS_LEASE_S = _env_int("PASS_LEASE_S", CELERY_TASK_TIME_LIMIT + 60, minimum=1)
+# A run with no chunk claimed or finished for this long has lost messages.
+PASS_REQUEUE_AFTER_S = _env_int("PASS_REQUEUE_AFTER_S", 600, minimum=1)
+PASS_MAX_ATTEMPTS = _env_int("PASS_MAX_ATTEMPTS", 3, minimum=1)
+# Patients per chunk for every pass (0: each pass's own size; tests and bench).
+PASS_CHUNK_SIZE = _env_int("PASS_CHUNK_SIZE", 0, minimum=0)

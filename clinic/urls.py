@@ -14,6 +14,7 @@ admin.site.site_title = "Clinic administration"
 urlpatterns = [
     path("", include("patients.dashboard_urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/passes", views.healthz_passes, name="healthz-passes"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -11,11 +11,20 @@ from clinic.audit import audit_record
 from clinic.forms import AuditFilterForm
 from clinic.models import AuditAction, AuditEvent, Role
 from clinic.paging import SeekPage
+from clinic.passes import passes_health
 
 
 def healthz(request) -> HttpResponse:
     """Liveness for load balancers: no database, no session, no data."""
     return JsonResponse({"status": "ok"})
+
+
+def healthz_passes(request) -> HttpResponse:
+    """When each nightly/planning pass last completed (times and counts only,
+    no patient data): ``status`` is "late" when a pass has no complete run
+    within its expected interval or a run failed since. Always HTTP 200 (a
+    monitor reads ``status``); one small query per pass."""
+    return JsonResponse(passes_health())
 
 
 class AuditLogView(StaffRequiredMixin, View):

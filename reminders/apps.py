@@ -6,4 +6,8 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self):
-        from reminders import panels, privacy  # noqa: F401  (register panels, export and erasure)
+        from reminders import (  # noqa: F401  (panels, passes, export, erasure)
+            panels,
+            passes,
+            privacy,
+        )
