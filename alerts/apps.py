@@ -6,4 +6,4 @@ class AlertsConfig(AppConfig):
     verbose_name = "Clinician alerts"
 
     def ready(self):
-        from alerts import panels, privacy  # noqa: F401  (register panels, export and erasure)
+        from alerts import panels, privacy, signals  # noqa: F401  (panels, export, erasure, hooks)

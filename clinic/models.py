@@ -49,6 +49,15 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Alert the clinician after this many days without any exercise log.",
     )
+    # Issue 22: low adherence and no recent logs are "needs attention" signals
+    # (caseload and digest); a clinic may have them raised as alerts instead.
+    attention_as_alerts = models.BooleanField(
+        default=False,
+        help_text=(
+            "Raise low adherence and no recent logs as alerts (one per patient) instead of "
+            "showing them as 'needs attention' on the dashboard and in the digest."
+        ),
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 
@@ -182,6 +191,7 @@ class AuditAction(models.TextChoices):
     REMINDER_PREFERENCES_CHANGED = "reminder_prefs_changed", "Changed reminder preferences"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Acknowledged alert"
     ALERT_RESOLVED = "alert_resolved", "Resolved alert"
+    ALERT_SNOOZED = "alert_snoozed", "Snoozed alert"
     PLAN_CREATE = "plan_create", "Created treatment plan"
     PLAN_CHANGE = "plan_change", "Changed treatment plan"
     PLAN_ACTIVATE = "plan_activate", "Activated treatment plan"
