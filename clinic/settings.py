@@ -147,6 +147,13 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (docs/deployment.md): no server-side
+# cursors (``.iterator()`` would lose its cursor between transactions) and no
+# prepared statements kept on a server connection.
+if _env_bool("DATABASE_PGBOUNCER_TRANSACTION_MODE", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords (ASVS V2.1): length 12 or more, no common passwords, no composition

@@ -23,6 +23,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signed-in/", views.SignedInView.as_view(), name="signed-in"),
     path("accounts/2fa/", twofactor.OTPVerifyView.as_view(), name="otp-verify"),
     path("accounts/2fa/enrol/", twofactor.OTPEnrolView.as_view(), name="otp-enrol"),
     path(

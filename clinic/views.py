@@ -27,6 +27,17 @@ def healthz_passes(request) -> HttpResponse:
     return JsonResponse(passes_health())
 
 
+class SignedInView(StaffRequiredMixin, View):
+    """The benchmark's fair reference (issue 20): a logged-in page that reads the
+    session and the user, runs one indexed query (the member's clinics, through
+    the many-to-many table's index) and renders the base template with the
+    navigation. Useful to staff too: who and where they are signed in."""
+
+    def get(self, request):
+        clinics = list(self.staff_member.clinics.order_by("name").values_list("name", flat=True))
+        return render(request, "clinic/signed_in.html", {"clinics": clinics})
+
+
 class AuditLogView(StaffRequiredMixin, View):
     staff_roles = (Role.CLINIC_ADMIN,)
     page_size = 50

@@ -287,3 +287,25 @@ def test_the_alert_list_filters_on_the_alert_clinic_without_joining_patients(
     counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
     assert counts and all("patients_patient" not in q for q in counts)
     assert any('"programmes_alert"."clinic_id" IN' in q for q in counts)
+
+
+def test_the_list_shows_alerts_whose_acknowledging_user_was_deleted(
+    client, clinician, pain_alert, clinic
+):
+    from tests.factories import UserFactory
+
+    gone = UserFactory(username="gone")
+    pain_alert.status = AlertStatus.ACKNOWLEDGED
+    pain_alert.acknowledged_by = gone
+    pain_alert.acknowledged_at = pain_alert.raised_at
+    pain_alert.save()
+    gone.delete()  # SET_NULL: acknowledged_at stays, acknowledged_by is None
+    closed = alert_raise(
+        patient=PatientFactory(clinic=clinic), kind=AlertKind.PAIN_HIGH, urgency=2, summary="y"
+    )
+    alert_resolve(alert=closed, by=None, note="Closed automatically")
+    client.force_login(clinician)
+    page = client.get(reverse("alerts:list")).content.decode()
+    assert "by —," in page
+    resolved = client.get(reverse("alerts:list"), {"show": "resolved"}).content.decode()
+    assert "resolved by —," in resolved
