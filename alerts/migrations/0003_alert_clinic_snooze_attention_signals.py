@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alerts', '0002_kind_choices_callable'),
-        ('clinic', '0008_clinic_attention_as_alerts'),
+        ('clinic', '0009_clinic_attention_as_alerts'),
         ('patients', '0003_portal_invitation'),
     ]
 

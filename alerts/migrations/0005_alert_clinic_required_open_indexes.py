@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("alerts", "0004_fill_alert_clinic"),
-        ("clinic", "0008_clinic_attention_as_alerts"),
+        ("clinic", "0009_clinic_attention_as_alerts"),
     ]
 
     operations = [

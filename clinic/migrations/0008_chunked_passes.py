@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0006_audit_action_choices_callable'),
+        ('clinic', '0007_clinic_progression_settings'),
     ]
 
     operations = [

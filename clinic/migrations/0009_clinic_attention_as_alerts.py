@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0007_chunked_passes'),
+        ('clinic', '0008_chunked_passes'),
     ]
 
     operations = [
