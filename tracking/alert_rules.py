@@ -89,7 +89,9 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
     AlertRuleDoc(
         AlertKind.LOW_ADHERENCE,
         f"Sessions completed / prescribed over the last {ADHERENCE_WINDOW_DAYS} complete days "
-        "below the clinic's threshold (clinic setting; SPEC default 80 % [D]).",
+        "below the clinic's threshold (clinic setting; SPEC default 80 % [D]). A 'needs "
+        "attention' signal on the dashboard and in the digest, not an alert, unless the "
+        "clinic raises these as alerts (issue 22).",
         AlertUrgency.SOON,
         "5",
         ("S96",),
@@ -97,7 +99,8 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
     AlertRuleDoc(
         AlertKind.NO_LOGS,
         "An active programme and no exercise logged for the clinic's number of days (clinic "
-        "setting; default 5, a product choice).",
+        "setting; default 5, a product choice). A 'needs attention' signal unless the clinic "
+        "raises these as alerts (issue 22).",
         AlertUrgency.ROUTINE,
         "5",
         (),
