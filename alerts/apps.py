@@ -6,4 +6,9 @@ class AlertsConfig(AppConfig):
     verbose_name = "Clinician alerts"
 
     def ready(self):
-        from alerts import ops, panels, privacy  # noqa: F401  (panels, export, erasure, metrics)
+        from alerts import (  # noqa: F401  (panels, export, erasure, metrics, hooks)
+            ops,
+            panels,
+            privacy,
+            signals,
+        )

@@ -1,6 +1,6 @@
 """The daily alert digest: one email to each clinician with open alerts about
-patients assigned to them: record numbers and urgency only, never names or
-content."""
+patients assigned to them, and the patients who need attention (issue 22):
+record numbers and urgency only, never names or content."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import Alert, AlertUrgency, DigestDelivery
+from alerts.models import Alert, AlertUrgency, AttentionSignal, DigestDelivery
 from clinic.mail import send_templated_mail
 from clinic.models import StaffMember
 
@@ -33,13 +33,22 @@ def alerts_send_digests() -> int:
     for member in StaffMember.objects.clinicians().select_related("user"):
         if not member.user.email:
             continue
+        # The alert's own clinic column (not the patient's) scopes the rows.
         rows = list(
-            Alert.objects.unresolved()
-            .filter(patient__assigned_clinician=member, patient__clinic_id__in=member.clinic_ids)
+            Alert.objects.needs_action()
+            .filter(clinic_id__in=member.clinic_ids, patient__assigned_clinician=member)
             .order_by("urgency", "patient__record_number")
             .values_list("patient__record_number", "urgency")
         )
-        if not rows:
+        attention = list(
+            AttentionSignal.objects.filter(
+                clinic_id__in=member.clinic_ids, patient__assigned_clinician=member
+            )
+            .order_by("patient__record_number")
+            .values_list("patient__record_number", flat=True)
+            .distinct()
+        )
+        if not rows and not attention:
             continue
         delivery = _claim(member, today)
         if delivery is None:
@@ -51,6 +60,7 @@ def alerts_send_digests() -> int:
                 context={
                     "first_name": member.user.first_name,
                     "rows": [{"record_number": r, "urgency": labels[u]} for r, u in rows],
+                    "attention": attention,
                     "alerts_url": alerts_url,
                 },
             )

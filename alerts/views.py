@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from alerts import services
-from alerts.forms import AlertResolveForm
+from alerts.forms import AlertResolveForm, AlertSnoozeForm
 from alerts.models import Alert, AlertStatus
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.audit import audit_record
@@ -29,11 +29,14 @@ class AlertListView(StaffRequiredMixin, View):
         queryset = Alert.objects.for_user(request.user).select_related(
             "patient", "acknowledged_by", "resolved_by"
         )
+        # Filtered on the alert's own clinic column (no join through patients).
         if show == "resolved":
             queryset = queryset.filter(status=AlertStatus.RESOLVED).order_by("-resolved_at")
+        elif show == "snoozed":
+            queryset = queryset.snoozed().order_by("snoozed_until")
         else:
             show = "open"
-            queryset = queryset.unresolved().order_by("urgency", "-raised_at")
+            queryset = queryset.needs_action().order_by("urgency", "-raised_at")
         page = Paginator(queryset, ALERT_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(
             request,
@@ -57,7 +60,7 @@ class _AlertActionView(StaffRequiredMixin, View):
             request=request,
             obj=self.alert,
             patient_id=self.alert.patient_id,
-            clinic_id=self.alert.patient.clinic_id,
+            clinic_id=self.alert.clinic_id,
         )
         messages.success(request, text)
         return HttpResponseRedirect(reverse("alerts:list"))
@@ -77,3 +80,30 @@ class AlertResolveView(_AlertActionView):
             return HttpResponseRedirect(reverse("alerts:list"))
         services.alert_resolve(alert=self.alert, by=request.user, note=form.cleaned_data["note"])
         return self._done(request, AuditAction.ALERT_RESOLVED, "Alert resolved.")
+
+
+class AlertSnoozeView(_AlertActionView):
+    """Snooze 1 to 30 days with a required reason (audited)."""
+
+    def post(self, request, alert_id):
+        form = AlertSnoozeForm(request.POST)
+        if not form.is_valid():
+            errors = [e for field in ("days", "reason") for e in form.errors.get(field, [])]
+            messages.error(request, " ".join(errors))
+            return HttpResponseRedirect(reverse("alerts:list"))
+        try:
+            services.alert_snooze(
+                alert=self.alert,
+                by=request.user,
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.SnoozeError as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(reverse("alerts:list"))
+        days = form.cleaned_data["days"]
+        return self._done(
+            request,
+            AuditAction.ALERT_SNOOZED,
+            f"Alert snoozed for {days} day{'s' if days > 1 else ''}.",
+        )

@@ -16,11 +16,25 @@
 7. Writes docs/benchmarks.md, and compares with docs/benchmarks-baseline.json
    (written when missing or with BENCH_SAVE_BASELINE=1).
 
+Issue 20 adds: a second, fair reference in the same run (``/accounts/signed-in/``:
+session, user, one indexed query, the base template with navigation), every page
+against both references, the median server time of each page measured in
+process (Django's test client in a child process: no network, no gunicorn); the
+08:00 wave (bench/morning_wave.py: open loop at fixed arrival rates, the highest rate
+that keeps p95 under 300 ms); and the chunked nightly passes with one and two
+worker processes (``manage.py bench_passes``), with open alerts per clinician.
+
 Environment: BENCH_PATIENTS (100000), BENCH_LOG_DAYS (90), BENCH_SECONDS (10),
 BENCH_WARMUP (2), BENCH_CONNECTIONS (20), BENCH_WORKERS (cores + 1),
 BENCH_DB (clinic_bench), BENCH_REUSE_DB=1 (keep a database generated before),
 BENCH_REMINDERS (2000), BENCH_REDIS_URL (redis://127.0.0.1:6379/12),
-DATABASE_HOST_URL (postgres://postgres@127.0.0.1:5432).
+DATABASE_HOST_URL (postgres://postgres@127.0.0.1:5432), BENCH_WAVE_RATES
+(20,35,60,80,100,120 requests/s), BENCH_WAVE_SECONDS (20), BENCH_WAVE_PATIENTS
+(300), BENCH_SERVER_TIMES (15 requests per page in process), BENCH_SKIP (comma
+list of parts to leave out: pages, wave, passes, reminders), BENCH_REPORT (where
+the report goes; default docs/benchmarks.md: a small trial run should write
+elsewhere, e.g. var/bench-small.md; the baseline is only written with the
+default report).
 """
 
 from __future__ import annotations
@@ -58,10 +72,21 @@ DB_HOST_URL = os.environ.get("DATABASE_HOST_URL", "postgres://postgres@127.0.0.1
 REUSE_DB = os.environ.get("BENCH_REUSE_DB") == "1"
 REMINDERS = int(os.environ.get("BENCH_REMINDERS", "2000"))
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+WAVE_RATES = [
+    float(r) for r in os.environ.get("BENCH_WAVE_RATES", "20,35,60,80,100,120").split(",")
+]
+WAVE_SECONDS = float(os.environ.get("BENCH_WAVE_SECONDS", "20"))
+WAVE_PATIENTS = int(os.environ.get("BENCH_WAVE_PATIENTS", "300"))
+SERVER_TIMES = int(os.environ.get("BENCH_SERVER_TIMES", "15"))
+SKIP = {part for part in os.environ.get("BENCH_SKIP", "").split(",") if part}
+REPORT = Path(os.environ.get("BENCH_REPORT", str(RESULTS_MD))).resolve()
 
-# Targets of issue 8.
+# Targets of issue 8, and issue 20's (against the logged-in reference).
 TARGET_P95_MS = 150
 TARGET_RATIO = 0.40
+TARGET_REFERENCE_RATIO = 0.50
+TARGET_SERVER_MS = 15
+TARGET_PASS_S = 300
 TARGET_RSS_MB = 150
 TARGET_REMINDER_RATIO = 0.50
 TARGET_PLAN_PER_MINUTE = 100_000
@@ -75,6 +100,11 @@ class Page:
 
 
 TRIVIAL = Page("trivial view (healthz, no session)", "", "/healthz")
+REFERENCE = Page(
+    "logged-in reference (session, user, one query, base template)",
+    "clinician",
+    "/accounts/signed-in/",
+)
 # The pages measured, in order. Add a page with one line (issue 5 and 6 pages:
 # the alert list, portal Progress, ...).
 PAGES = [
@@ -90,7 +120,12 @@ PAGES = [
     Page("admin: audit events (clinic admin)", "clinic_admin", "/admin/clinic/auditevent/"),
     Page("portal Today (patient)", "patient", "/portal/"),
     Page("portal Progress (patient)", "patient", "/portal/progress/"),
-    Page("alert list (clinician)", "clinician", "/programmes/alerts/"),
+    Page("alert list (clinician)", "clinician", "/alerts/"),
+    # This round's pages, where they exist on the branch measured (a page whose
+    # URL does not resolve is left out with a note, not a failure).
+    Page("caseload (clinician)", "clinician", "/caseload/"),
+    Page("record progress (clinician)", "clinician", "/patients/{patient}/progress/"),
+    Page("message inbox (clinician)", "clinician", "/messages/"),
 ]
 
 WRK_SCRIPT = """
@@ -212,7 +247,15 @@ patient = (Patient.objects.filter(assigned_clinician=clinician, status="active",
            .order_by("record_number").first())
 plan = TreatmentPlan.objects.get(patient=patient, status="active")
 assessment = Assessment.objects.filter(patient=patient).order_by("assessed_on").first()
+wave = [
+    session_for(p.user, False)
+    for p in Patient.objects.filter(
+        status="active", consent_portal=True, user__isnull=False,
+        treatment_plans__status="active",
+    ).select_related("user").order_by("id")[:WAVE_PATIENTS]
+]
 print(json.dumps({
+    "wave": wave,
     "cookies": {
         "clinician": session_for(clinician.user, True),
         "reception": session_for(member(Role.RECEPTION).user, True),
@@ -223,8 +266,51 @@ print(json.dumps({
                "search": patient.last_name[:3], "record_number": patient.record_number},
 }))
 """
+    code = code.replace("WAVE_PATIENTS", str(WAVE_PATIENTS))
     out = run([PYTHON, "-c", code], env, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def server_times(env: dict, pages: list[tuple[Page, str]], cookies: dict) -> dict:
+    """Median in-process server time per page (ms): Django's test client in a
+    child process with the production settings, the page's session cookie,
+    SERVER_TIMES requests after one warm-up; no network and no gunicorn."""
+    spec = [(page.name, path, cookies[page.user]) for page, path in pages]
+    code = r"""
+import json, statistics, sys, time, django
+django.setup()
+from django.test import Client
+spec, n = json.loads(sys.argv[1]), int(sys.argv[2])
+out = {}
+for name, path, session in spec:
+    client = Client(HTTP_HOST="127.0.0.1")
+    if session:
+        client.cookies["sessionid"] = session
+    client.get(path)
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        status = client.get(path).status_code
+        times.append((time.perf_counter() - started) * 1000)
+    out[name] = {"median_ms": statistics.median(times), "status": status}
+print("SERVERJSON " + json.dumps(out))
+"""
+    result = run(
+        [PYTHON, "-c", code, json.dumps(spec), str(SERVER_TIMES)],
+        env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(result.split("SERVERJSON ", 1)[1])
+
+
+def page_exists(url: str, cookie: str) -> bool:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        urllib.request.urlopen(request, timeout=30)  # noqa: S310
+    except urllib.error.HTTPError as error:
+        return error.code != 404
+    return True
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
@@ -391,6 +477,68 @@ def reminder_lines(r: dict, baseline: dict) -> list[str]:
     ]
 
 
+def measure_passes(env: dict) -> dict:
+    """`manage.py bench_passes`: each pass with one and two worker processes."""
+    log("passes: each chunked pass with one and with two worker processes")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        run([PYTHON, "manage.py", "bench_passes", f"--json={out.name}"], env)
+        return json.loads(Path(out.name).read_text())
+
+
+def pass_lines(p: dict) -> list[str]:
+    lines = [
+        "",
+        "## Nightly and planning passes (chunked; Celery workers on this machine)",
+        "",
+        f"Chunks of patient ids dispatched as Celery tasks; each pass run with one and then "
+        f"two worker processes (solo pool each). Target: each pass under {TARGET_PASS_S} s.",
+        "",
+        "| Pass | Patients | Chunks | 1 worker s | 2 workers s | 1 / 2 | Failed | Target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in p["passes"].items():
+        one, two = r["workers"]["1"]["seconds"], r["workers"]["2"]["seconds"]
+        met = max(one, two) < TARGET_PASS_S and r["workers"]["2"]["complete"]
+        lines.append(
+            f"| {name} | {r['patients']:,} | {r['chunks']:,} | {one:.1f} | {two:.1f} | "
+            f"{one / two if two else 0:.2f} | {r['workers']['2']['failed']} | "
+            f"{'met' if met else 'MISSED'} |"
+        )
+    a = p["alerts"]
+    lines += [
+        "",
+        f"After the alert pass: {a['open_alerts']:,} open alerts for {a['clinicians']:,} "
+        f"clinicians = {a['per_clinician']:.1f} per clinician (target at most 10); "
+        f"{a['attention_signals']:,} patients need attention (signals, not alerts).",
+    ]
+    return lines
+
+
+def wave_lines(w: dict) -> list[str]:
+    lines = [
+        "",
+        "## The 08:00 wave (open loop: fixed arrival rate, latency from the due time)",
+        "",
+        "Mix per 12 requests: 6 portal Today views, 5 log posts, 1 Progress view; "
+        f"{WAVE_SECONDS:.0f} s per rate. Target: p95 under {w['target_p95_ms']} ms, no error.",
+        "",
+        "| Arrival rate /s | Requests | p50 ms | p95 ms | p99 ms | Errors |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in w["runs"]:
+        lines.append(
+            f"| {r['rate']:.0f} | {r['requests']:,} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | "
+            f"{r['p99_ms']:.0f} | {r['errors']} |"
+        )
+    best = w["best_rate"]
+    lines += [
+        "",
+        f"Highest arrival rate meeting the target: {f'{best:.0f}/s' if best else 'none'} "
+        "(100,000 patients' morning wave is about 60/s: 35 views and 25 log posts).",
+    ]
+    return lines
+
+
 def compare(name: str, result: dict, baseline: dict) -> str:
     before = baseline.get("pages", {}).get(name)
     if not before:
@@ -402,7 +550,13 @@ def compare(name: str, result: dict, baseline: dict) -> str:
 
 
 def write_report(
-    results: dict, trivial: dict, rss: list[float], info: dict, gen: list[str], rem: dict
+    results: dict,
+    trivial: dict,
+    rss: list[float],
+    info: dict,
+    gen: list[str],
+    rem: dict,
+    extra: dict,
 ):
     baseline = json.loads(BASELINE_JSON.read_text()) if BASELINE_JSON.exists() else {}
     lines = [
@@ -422,20 +576,39 @@ def write_report(
         f"- Data: {info['patients']:,} active patients, {info['log_days']} days of session logs. "
         "Rows: " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()) + ".",
         f"- Trivial view: {trivial['rps']:.0f} req/s, p95 {trivial['p95_ms']:.1f} ms.",
+        f"- Logged-in reference ({REFERENCE.path}): {extra['reference']['rps']:.0f} req/s, "
+        f"p95 {extra['reference']['p95_ms']:.1f} ms. Issue 20's targets per page: at least "
+        f"{TARGET_REFERENCE_RATIO:.0%} of the reference, p95 under {TARGET_P95_MS} ms, median "
+        f"server time in process under {TARGET_SERVER_MS} ms.",
         f"- Peak RSS per web worker (VmHWM): {', '.join(f'{r:.0f}' for r in rss)} MB "
         f"(target < {TARGET_RSS_MB}: {'met' if max(rss) < TARGET_RSS_MB else 'MISSED'}).",
         "",
-        "| Page | req/s | of trivial | p50 ms | p95 ms | p99 ms | errors | targets | vs baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| Page | req/s | of trivial | of reference | p50 ms | p95 ms | p99 ms | server ms "
+        "| errors | targets | vs baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, r in results.items():
-        met = r["p95_ms"] < TARGET_P95_MS and r["ratio"] >= TARGET_RATIO and not r["errors"]
+        server = r.get("server_ms")
+        met = (
+            r["p95_ms"] < TARGET_P95_MS
+            and r["reference_ratio"] >= TARGET_REFERENCE_RATIO
+            and (server is None or server < TARGET_SERVER_MS)
+            and not r["errors"]
+        )
         lines.append(
-            f"| {name} | {r['rps']:.0f} | {r['ratio']:.0%} | {r['p50_ms']:.0f} | "
-            f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']} | "
+            f"| {name} | {r['rps']:.0f} | {r['ratio']:.0%} | {r['reference_ratio']:.0%} | "
+            f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | "
+            f"{'' if server is None else f'{server:.1f}'} | {r['errors']} | "
             f"{'met' if met else 'MISSED'} | {compare(name, r, baseline)} |"
         )
-    lines += reminder_lines(rem, baseline)
+    if extra.get("missing_pages"):
+        lines += ["", "Not on this branch (left out): " + ", ".join(extra["missing_pages"]) + "."]
+    if extra.get("wave"):
+        lines += wave_lines(extra["wave"])
+    if extra.get("passes"):
+        lines += pass_lines(extra["passes"])
+    if rem:
+        lines += reminder_lines(rem, baseline)
     if gen:
         lines += ["", "Data generation (rows per second per table):", "", "```", *gen, "```"]
     lines += [
@@ -444,8 +617,11 @@ def write_report(
         + (f"(from {baseline.get('run_at')})." if baseline else "(written by this run)."),
         "",
     ]
-    RESULTS_MD.write_text("\n".join(lines))
-    log(f"wrote {RESULTS_MD.relative_to(ROOT)}")
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text("\n".join(lines))
+    log(f"wrote {REPORT}")
+    if RESULTS_MD.resolve() != REPORT:
+        return  # a trial run: the baseline belongs to the full run
     if not baseline or os.environ.get("BENCH_SAVE_BASELINE") == "1":
         BASELINE_JSON.write_text(
             json.dumps(
@@ -472,41 +648,71 @@ def main() -> None:
     server = start_server(env, port)
     base = f"http://127.0.0.1:{port}"
     results: dict = {}
+    extra: dict = {"missing_pages": []}
+    rss: list[float] = []
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(WRK_SCRIPT)
             script = f.name
         cookies = {k: f"sessionid={v}" for k, v in setup["cookies"].items()}
         cookies[""] = ""
-        urls = [(page, base + page.path.format(**setup["params"])) for page in [TRIVIAL, *PAGES]]
-        for page, url in urls:
-            check_page(url, cookies[page.user])
-        for page, url in urls:
-            if WARMUP:
-                wrk(url, cookies[page.user], WARMUP, script)
-            result = wrk(url, cookies[page.user], SECONDS, script)
-            log(
-                f"{page.name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.0f} ms, "
-                f"p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
-                f"errors {result['errors']}"
+        pages = []
+        for page in [TRIVIAL, REFERENCE, *PAGES]:
+            path = page.path.format(**setup["params"])
+            if page_exists(base + path, cookies[page.user]):
+                pages.append((page, path))
+            else:
+                extra["missing_pages"].append(page.name)
+        for page, path in pages:
+            check_page(base + path, cookies[page.user])
+        if "pages" not in SKIP:
+            for page, path in pages:
+                url = base + path
+                if WARMUP:
+                    wrk(url, cookies[page.user], WARMUP, script)
+                result = wrk(url, cookies[page.user], SECONDS, script)
+                log(
+                    f"{page.name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.0f} ms, "
+                    f"p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
+                    f"errors {result['errors']}"
+                )
+                results[page.name] = result
+        if "wave" not in SKIP:
+            import morning_wave  # bench/morning_wave.py (this directory is on sys.path)
+
+            log(f"08:00 wave: preparing {len(setup['wave'])} patients")
+            patients = morning_wave.wave_prepare(base, setup["wave"])
+            extra["wave"] = morning_wave.wave_search(
+                base, patients, rates=WAVE_RATES, seconds=WAVE_SECONDS, log=log
             )
-            results[page.name] = result
         rss = [peak_rss_mb(pid) for pid in worker_pids(server.pid)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         os.unlink(script)
-    reminder_figures = measure_reminders(env)
+    session_keys = dict(setup["cookies"]) | {"": ""}
+    times = server_times(env, [(p, path) for p, path in pages], session_keys)
+    for name, t in times.items():
+        log(f"{name}: median server time in process {t['median_ms']:.1f} ms")
+    extra["passes"] = measure_passes(env) if "passes" not in SKIP else None
+    reminder_figures = measure_reminders(env) if "reminders" not in SKIP else {}
+    if not results:
+        log("pages skipped: no report written")
+        return
     trivial = results.pop(TRIVIAL.name)
-    for r in results.values():
+    reference = results.pop(REFERENCE.name)
+    extra["reference"] = reference | {"server_ms": times[REFERENCE.name]["median_ms"]}
+    for name, r in results.items():
         r["ratio"] = r["rps"] / trivial["rps"]
+        r["reference_ratio"] = r["rps"] / reference["rps"]
+        r["server_ms"] = times.get(name, {}).get("median_ms")
     info = machine() | {
         "run_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "patients": PATIENTS,
         "log_days": LOG_DAYS,
         "tables": table_sizes(),
     }
-    write_report(results, trivial, rss, info, gen, reminder_figures)
+    write_report(results, trivial, rss, info, gen, reminder_figures, extra)
 
 
 if __name__ == "__main__":

@@ -6,4 +6,4 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
-        from clinic import signals  # noqa: F401  (login/logout audit hooks)
+        from clinic import dashboard_panels, signals  # noqa: F401  (panel; login/logout audit)

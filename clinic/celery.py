@@ -29,8 +29,10 @@ app.conf.beat_schedule = {
     },
     # Reminders (issue 5): sweep and dispatch every minute; plan the next 48 h
     # every 10 minutes (idempotent; a preference change also plans at once).
+    # Planning, snapshots and alert rules are chunked passes (clinic/passes.py).
     "reminders-tick": {"task": "reminders.tick", "schedule": TICK_S},
     "reminders-plan": {"task": "reminders.plan", "schedule": 600.0},
+    "passes-sweep": {"task": "clinic.passes_sweep", "schedule": 120.0},
     # New-message notices (issue 16): the outbox, every minute.
     "messaging-notices": {"task": "messaging.notices_tick", "schedule": 60.0},
     # Nightly: weekly adherence snapshots, then the alert rules, then digests.

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +62,15 @@ class Clinic(models.Model):
         "attach the handout PDF to programme emails",
         default=True,
         help_text="Off: programme emails carry only a link to the portal, no exercise names.",
+    )
+    # Issue 22: low adherence and no recent logs are "needs attention" signals
+    # (caseload and digest); a clinic may have them raised as alerts instead.
+    attention_as_alerts = models.BooleanField(
+        default=False,
+        help_text=(
+            "Raise low adherence and no recent logs as alerts (one per patient) instead of "
+            "showing them as 'needs attention' on the dashboard and in the digest."
+        ),
     )
     # Symptom-driven progression (issue 14): thresholds the SPEC marks [D] or [M] are
     # clinic settings with the SPEC's value (or the product's choice) as default; each
@@ -233,6 +243,7 @@ class AuditAction(models.TextChoices):
     REMINDER_PREFERENCES_CHANGED = "reminder_prefs_changed", "Changed reminder preferences"
     ALERT_ACKNOWLEDGED = "alert_acknowledged", "Acknowledged alert"
     ALERT_RESOLVED = "alert_resolved", "Resolved alert"
+    ALERT_SNOOZED = "alert_snoozed", "Snoozed alert"
     PLAN_CREATE = "plan_create", "Created treatment plan"
     PLAN_CHANGE = "plan_change", "Changed treatment plan"
     PLAN_ACTIVATE = "plan_activate", "Activated treatment plan"
@@ -331,3 +342,88 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+# --- Chunked passes (clinic/passes.py runs them) --------------------------------------------------------------------
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    COMPLETE = "complete", "Complete"
+    SUPERSEDED = "superseded", "Superseded by a later run"
+    FAILED = "failed", "Failed (a chunk gave up)"
+
+
+class ChunkState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class PassRun(models.Model):
+    """One run of one pass; complete when every chunk is done."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=40)
+    status = models.CharField(max_length=12, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    chunk_count = models.PositiveIntegerField(default=0)
+    patient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["name", "status", "-finished_at"], name="passrun_name_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    def ranges_done(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
+        """The completion record: the patient id ranges done, in id order."""
+        return [
+            (first, last)
+            for first, last in self.chunks.filter(state=ChunkState.DONE)
+            .order_by("number")
+            .values_list("first_id", "last_id")
+        ]
+
+
+class PassChunk(models.Model):
+    """A range of patient ids of one run. ``resume_after``: the last patient id
+    done when the chunk stopped at its time budget (the next attempt goes on
+    from there)."""
+
+    run = models.ForeignKey(PassRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_id = models.UUIDField()
+    last_id = models.UUIDField()
+    size = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=ChunkState.choices, default=ChunkState.QUEUED)
+    queued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The worker (Celery hostname) of the latest claim.
+    claimed_by = models.CharField(max_length=100, blank=True, default="")
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    resume_after = models.UUIDField(null=True, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="passchunk_run_number"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "queued_at"],
+                condition=Q(state__in=["queued", "running"]),
+                name="passchunk_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run.name} chunk {self.number} ({self.state})"

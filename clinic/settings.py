@@ -152,6 +152,13 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (docs/deployment.md): no server-side
+# cursors (``.iterator()`` would lose its cursor between transactions) and no
+# prepared statements kept on a server connection.
+if _env_bool("DATABASE_PGBOUNCER_TRANSACTION_MODE", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["CONN_MAX_AGE"] = _env_int("DATABASE_CONN_MAX_AGE", 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords (ASVS V2.1): length 12 or more, no common passwords, no composition
@@ -262,6 +269,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis:// or rediss://.")
+# Django's cache (issue 20): Redis, shared by every web process and host. The
+# broker's URL unless REDIS_CACHE_URL names another database or server.
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=REDIS_URL)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="clinic"),
+        "TIMEOUT": 300,
+    }
+}
+# Sessions read from the cache, written through to the database (a cache flush
+# or a Redis restart logs nobody out): one query less on every page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
@@ -438,3 +459,16 @@ LOGGING = {
     # Lockouts and failures are in our audit log; axes' INFO lines are noise.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Chunked passes (clinic/passes.py): nightly snapshots and alert rules, reminder planning ---
+PASS_QUEUE = env.str("PASS_QUEUE", default="celery")
+# A chunk works at most this long, then records how far it got and queues itself
+# again: far inside the soft limit (CELERY_TASK_SOFT_TIME_LIMIT).
+PASS_CHUNK_BUDGET_S = _env_int("PASS_CHUNK_BUDGET_S", 20, minimum=1)
+# A chunk running longer than this lost its worker (more than the hard limit).
+PASS_LEASE_S = _env_int("PASS_LEASE_S", CELERY_TASK_TIME_LIMIT + 60, minimum=1)
+# A run with no chunk claimed or finished for this long has lost messages.
+PASS_REQUEUE_AFTER_S = _env_int("PASS_REQUEUE_AFTER_S", 600, minimum=1)
+PASS_MAX_ATTEMPTS = _env_int("PASS_MAX_ATTEMPTS", 3, minimum=1)
+# Patients per chunk for every pass (0: each pass's own size; tests and bench).
+PASS_CHUNK_SIZE = _env_int("PASS_CHUNK_SIZE", 0, minimum=0)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("health/", views.health, name="health"),
     path("metrics", views.metrics, name="metrics"),
+    path("healthz/passes", views.healthz_passes, name="healthz-passes"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -23,6 +24,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signed-in/", views.SignedInView.as_view(), name="signed-in"),
     path("accounts/2fa/", twofactor.OTPVerifyView.as_view(), name="otp-verify"),
     path("accounts/2fa/enrol/", twofactor.OTPEnrolView.as_view(), name="otp-enrol"),
     path(

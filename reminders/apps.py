@@ -6,4 +6,9 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self):
-        from reminders import ops, panels, privacy  # noqa: F401  (panels, export, erasure, health)
+        from reminders import (  # noqa: F401  (panels, passes, export, erasure, health)
+            ops,
+            panels,
+            passes,
+            privacy,
+        )

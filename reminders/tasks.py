@@ -8,7 +8,9 @@ from celery import shared_task
 from django.db import OperationalError
 
 from clinic import ops
-from reminders import delivery, planner
+from clinic.passes import pass_start
+from reminders import delivery
+from reminders.passes import REMINDER_PLANNING
 
 # How the send tasks run: acknowledged after the work (a killed worker's message
 # comes back), and a database blip is retried: the row is still "claimed", and
@@ -47,8 +49,9 @@ def reminders_tick() -> dict:
 
 
 @shared_task(name="reminders.plan", ignore_result=True)
-def reminders_plan() -> int:
-    return planner.reminders_plan()
+def reminders_plan() -> str:
+    """Every 10 minutes: the 48-hour planning as a chunked pass (clinic/passes.py)."""
+    return str(pass_start(REMINDER_PLANNING).pk)
 
 
 # Messages queued by the first release carry that release's task names: they

@@ -18,17 +18,25 @@ kind and patient, so evaluating twice raises nothing new.
 Red-flag symptoms reported by the patient are raised at once by the portal
 (``alert_raise(kind=RED_FLAG_REPORTED, urgency=URGENT, ...)``), not here.
 Summaries are for clinicians in the staff UI only; they are never emailed.
+
+Issue 22: urgency decides the channel. Pain and a worse outcome stay alerts.
+Low adherence and no logs (30-50 % home-exercise adherence is usual, SPEC 5)
+are "needs attention" signals (``alerts.services.attention_signal``) unless the
+clinic's ``attention_as_alerts`` turns them back into alerts. A rule that finds
+its condition gone says so (``alert_condition_cleared``): only then is a
+resolved alert of that kind raised again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Max
 
 from alerts.models import Alert, AlertKind, AlertUrgency
-from alerts.services import alert_raise
+from alerts.services import alert_condition_cleared, alert_raise, attention_signal
 from assessments.instruments import get_instrument
 from assessments.models import OutcomeResponse
 from patients.models import Patient, Status
@@ -81,7 +89,9 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
     AlertRuleDoc(
         AlertKind.LOW_ADHERENCE,
         f"Sessions completed / prescribed over the last {ADHERENCE_WINDOW_DAYS} complete days "
-        "below the clinic's threshold (clinic setting; SPEC default 80 % [D]).",
+        "below the clinic's threshold (clinic setting; SPEC default 80 % [D]). A 'needs "
+        "attention' signal on the dashboard and in the digest, not an alert, unless the "
+        "clinic raises these as alerts (issue 22).",
         AlertUrgency.SOON,
         "5",
         ("S96",),
@@ -89,7 +99,8 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
     AlertRuleDoc(
         AlertKind.NO_LOGS,
         "An active programme and no exercise logged for the clinic's number of days (clinic "
-        "setting; default 5, a product choice).",
+        "setting; default 5, a product choice). A 'needs attention' signal unless the clinic "
+        "raises these as alerts (issue 22).",
         AlertUrgency.ROUTINE,
         "5",
         (),
@@ -107,6 +118,18 @@ def _active_plan_start(patient) -> date | None:
     return plan.start_on if plan else None
 
 
+def _signal_or_alert(
+    patient, *, kind: AlertKind, urgency: AlertUrgency, summary: str, how_far, today: date
+) -> Alert | None:
+    """A signal on the caseload, or an alert where the clinic wants one."""
+    if patient.clinic.attention_as_alerts:
+        return alert_raise(patient=patient, kind=kind, urgency=urgency, summary=summary)
+    attention_signal(
+        patient=patient, kind=kind, how_far=Decimal(how_far), summary=summary, today=today
+    )
+    return None
+
+
 def _check_adherence(patient, today: date, start_on: date) -> Alert | None:
     start = max(start_on, today - timedelta(days=ADHERENCE_WINDOW_DAYS))
     end = today - timedelta(days=1)
@@ -114,15 +137,19 @@ def _check_adherence(patient, today: date, start_on: date) -> Alert | None:
         return None
     result = adherence_range(patient, start, end)
     if result.adherent is False:
-        return alert_raise(
-            patient=patient,
+        return _signal_or_alert(
+            patient,
             kind=AlertKind.LOW_ADHERENCE,
             urgency=AlertUrgency.SOON,
             summary=(
                 f"Adherence {result.percent}% ({result.completed}/{result.prescribed} sessions) "
                 f"from {start:%d %b} to {end:%d %b}; threshold {result.threshold_percent}%."
             ),
+            how_far=result.threshold_percent - (result.percent or 0),
+            today=today,
         )
+    if result.adherent is True:
+        alert_condition_cleared(patient=patient, kind=AlertKind.LOW_ADHERENCE)
     return None
 
 
@@ -133,15 +160,19 @@ def _check_no_logs(patient, today: date, start_on: date) -> Alert | None:
         return None  # the programme is younger than the window
     last = SessionLog.objects.filter(patient=patient).aggregate(last=Max("performed_on"))["last"]
     if last is not None and last > since:
+        alert_condition_cleared(patient=patient, kind=AlertKind.NO_LOGS)
         return None
-    return alert_raise(
-        patient=patient,
+    return _signal_or_alert(
+        patient,
         kind=AlertKind.NO_LOGS,
         urgency=AlertUrgency.ROUTINE,
         summary=(
             f"No exercise logged for {days} days or more"
             + (f" (last log {last:%d %b %Y})." if last else " (never logged).")
         ),
+        # No log at all is 0 % adherence: the whole threshold below it.
+        how_far=patient.clinic.adherence_threshold_percent,
+        today=today,
     )
 
 
@@ -189,6 +220,7 @@ def pain_check(patient: Patient, *, today: date) -> Alert | None:
             return alert_raise(
                 patient=patient, kind=AlertKind.PAIN_HIGH, urgency=AlertUrgency.SOON, summary=detail
             )
+    alert_condition_cleared(patient=patient, kind=AlertKind.PAIN_HIGH)
     return None
 
 
@@ -215,6 +247,7 @@ def _check_outcomes(patient) -> Alert | None:
                 f"{instrument.name}: {totals[0]:g} to {totals[-1]:g} (MCID {change.mcid:g})"
             )
     if not worse:
+        alert_condition_cleared(patient=patient, kind=AlertKind.OUTCOME_WORSE)
         return None
     return alert_raise(
         patient=patient,

@@ -6,4 +6,8 @@ class TrackingConfig(AppConfig):
     verbose_name = "Home activity and adherence"
 
     def ready(self):
-        from tracking import panels, privacy  # noqa: F401  (register panels, export and erasure)
+        from tracking import (  # noqa: F401  (panels, passes, export, erasure)
+            panels,
+            passes,
+            privacy,
+        )

@@ -256,6 +256,7 @@ def alerts(ctx: LoadContext) -> int:
         {
             "id": ctx.uuid("alert", "p.id", "a.kind"),
             "patient_id": "p.id",
+            "clinic_id": "p.clinic_id",
             "kind": "a.kind",
             "urgency": "a.urgency",
             "status": "a.status",

@@ -275,14 +275,15 @@ class TestQueryCounts:
         for i in range(15):
             patient_record.first_name = f"Name{i}"
             patient_record.save()
-        # session, user, staff member, clinic ids, the patient with its joins,
-        # the audit insert, the history page (7); panels: open red flags, the
-        # assessments card, the plans card with its versions (4); timeline:
-        # assessments, plans, pauses, messages filed to the record (4); "At home"
-        # (issue 13, tests/tracking/test_record_progress.py pins it with years of
-        # logs): versions, logs, latest logs, pain (2), walking, outcome trends,
-        # check-ins, open alerts (9). Constant in the number of history rows.
-        with django_assert_num_queries(24):
+        # user, staff member, clinic ids, the patient with its joins, the audit
+        # insert, the history page (6; the session comes from the cache); panels:
+        # open red flags, the assessments card, the plans card with its versions
+        # (4); timeline: assessments, plans, pauses, messages filed to the record
+        # (4); "At home" (issue 13, tests/tracking/test_record_progress.py pins it
+        # with years of logs): versions, logs, latest logs, pain (2), walking,
+        # outcome trends, check-ins, open alerts (9). Constant in the number of
+        # history rows.
+        with django_assert_num_queries(23):
             response = client.get(reverse("patients:detail", args=[patient_record.pk]))
         assert response.status_code == 200
 

@@ -32,6 +32,7 @@ STAFF_MATRIX = {
     "alerts:list": (None, ALERTS),
     "alerts:acknowledge": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
     "alerts:resolve": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
+    "alerts:snooze": (lambda ctx: [ctx["alert"].pk], ALERT_POST),
     "reminders:unsubscribe": (lambda ctx: [ctx["unsubscribe_token"]], EVERYONE),
     "exercises:list": (None, ALL_STAFF),
     "exercises:create": (None, ADMIN_ONLY),

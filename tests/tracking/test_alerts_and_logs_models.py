@@ -4,7 +4,12 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from alerts.models import Alert, AlertKind, AlertStatus, AlertUrgency
-from alerts.services import alert_acknowledge, alert_raise, alert_resolve
+from alerts.services import (
+    alert_acknowledge,
+    alert_condition_cleared,
+    alert_raise,
+    alert_resolve,
+)
 
 
 @pytest.mark.django_db
@@ -35,6 +40,18 @@ def test_raising_an_alert_twice_keeps_one_until_it_is_resolved(patient_record, c
     alert_resolve(alert=first, by=clinician, note="Phoned; back on track")
     first.refresh_from_db()
     assert first.status == AlertStatus.RESOLVED and first.resolved_by == clinician
+    # Not raised again while the condition lasts (issue 22) ...
+    assert (
+        alert_raise(
+            patient=patient_record,
+            kind=AlertKind.NO_LOGS,
+            urgency=AlertUrgency.ROUTINE,
+            summary="x",
+        )
+        is None
+    )
+    # ... only after it cleared and came back.
+    alert_condition_cleared(patient=patient_record, kind=AlertKind.NO_LOGS)
     newer = alert_raise(
         patient=patient_record, kind=AlertKind.NO_LOGS, urgency=AlertUrgency.ROUTINE, summary="x"
     )
