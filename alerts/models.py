@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, bounded_dates
 from clinic.models import ClinicScopedQuerySet
 from patients.models import Patient
 
@@ -100,6 +101,7 @@ class Alert(models.Model):
 # --- Reminder delivery (issue 5) ---------------------------------------------
 
 
+@bounded_dates
 class DigestDelivery(models.Model):
     """One digest mailed to one clinician on one (UTC) day: claimed before the
     mail goes, so a redelivered digest task never mails twice."""
@@ -107,7 +109,7 @@ class DigestDelivery(models.Model):
     staff_member = models.ForeignKey(
         "clinic.StaffMember", on_delete=models.CASCADE, related_name="+"
     )
-    sent_on = models.DateField()
+    sent_on = BoundedDateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

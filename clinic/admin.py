@@ -32,7 +32,7 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     raw_id_fields = []
     autocomplete_fields = []
-    actions = ["reset_second_factor"]
+    actions = ["reset_second_factor", "send_enrolment_link"]
 
     @admin.action(description="Reset second factor (the person enrols again at next login)")
     def reset_second_factor(self, request, queryset):
@@ -42,6 +42,25 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
             StaticDevice.objects.filter(user=member.user).delete()
             audit_record(action=AuditAction.OTP_RESET, request=request, obj=member.user)
         self.message_user(request, f"Second factor reset for {queryset.count()} staff member(s).")
+
+    @admin.action(description="Send a second-factor enrolment link (by email)")
+    def send_enrolment_link(self, request, queryset):
+        # queryset is already limited to the admin's clinics (get_queryset).
+        from clinic.twofactor import otp_enrolment_link_send
+
+        sent = skipped = 0
+        for member in queryset.select_related("user"):
+            if TOTPDevice.objects.filter(user=member.user, confirmed=True).exists():
+                skipped += 1  # reset the second factor first
+            elif otp_enrolment_link_send(user=member.user, by=request.user, request=request):
+                sent += 1
+            else:
+                skipped += 1  # no email address on the account
+        self.message_user(
+            request,
+            f"Enrolment link sent to {sent} staff member(s); {skipped} skipped "
+            "(already enrolled, or no email address).",
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A clinic admin manages roles and memberships, not the login itself.

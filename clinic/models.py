@@ -8,6 +8,8 @@ from django.db import models
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import FreeTextField
+
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
@@ -29,7 +31,7 @@ class Clinic(models.Model):
     )
     email = models.EmailField(blank=True)
     phone = PhoneNumberField(blank=True)
-    address = models.TextField(blank=True)
+    address = FreeTextField(blank=True)
     website = models.URLField(blank=True)
     # How long records are kept after care ends before an erasure request can be
     # carried out (UK guidance for adult physiotherapy records: 8 years).
@@ -172,6 +174,9 @@ class AuditAction(models.TextChoices):
     OTP_RECOVERY_USED = "otp_recovery_used", "Recovery code used"
     OTP_RECOVERY_REGENERATED = "otp_recovery_new", "Recovery codes renewed"
     OTP_RESET = "otp_reset", "Second factor reset"
+    OTP_LINK_SENT = "otp_link_sent", "Second-factor enrolment link sent"
+    OTP_LINK_USED = "otp_link_used", "Second-factor enrolment link used"
+    OTP_LINK_REFUSED = "otp_link_refused", "Second-factor enrolment link refused"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
     ERASURE_REFUSED = "erasure_refused", "Erasure refused (retention)"
     ERASURE_DONE = "erasure_done", "Personal data erased"
@@ -266,3 +271,28 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class OTPEnrolmentLink(models.Model):
+    """A signed, single-use, short-lived link that lets a staff account without
+    a second-factor device enrol one (issue 19): without it, a password alone
+    cannot finish a login. Sent by a clinic admin (or, for the first
+    superuser, ``manage.py otp_enrolment_link``). Only a hash of the link's
+    secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="otp_enrolment_links"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"], name="otp_link_user_used")]
+
+    def __str__(self) -> str:
+        return f"Enrolment link for user {self.user_id}"

@@ -43,6 +43,7 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "healthz",
         "otp-verify",
         "otp-enrol",
+        "otp-enrol-link",
         "password_reset",
         "password_reset_done",
         "password_reset_confirm",

@@ -288,6 +288,8 @@ SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 # --- Second factor (django-otp): TOTP plus single-use recovery codes ---
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Clinic")
+# Enrolment links for accounts without a second-factor device (issue 19).
+OTP_ENROLMENT_LINK_HOURS = _env_int("OTP_ENROLMENT_LINK_HOURS", 24, minimum=1)
 # Development only: seed_demo gives demo staff a TOTP device with this published
 # secret so `make run` works; it is refused outside DEBUG (see seed_demo).
 OTP_DEMO_SECRET_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test key

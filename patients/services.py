@@ -243,7 +243,7 @@ def erasure_retention_problem(*, patient: Patient, today: date) -> str | None:
 
 
 ERASED = "Erased"
-ERASED_BIRTH_DATE = date(1900, 1, 1)  # within patient_dob_plausible; not the real one
+ERASED_BIRTH_DATE = date(1900, 1, 1)  # within the stored range (clinic.dates); not the real one
 BLANKED_FIELDS = [
     "pronouns",
     "email",

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from datetime import date as _date
-from datetime import timedelta
-
 from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
 
+from clinic.dates import PASSWORD_MAX
 from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
 from reminders import forms as preference_forms
 from tracking import self_screen
@@ -28,7 +26,8 @@ class PortalLoginForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
     password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_text = "That email and password do not match an account. Check them and try again."
 
@@ -56,11 +55,13 @@ class PortalLoginForm(forms.Form):
 class SetPasswordForm(forms.Form):
     new_password1 = forms.CharField(
         label="New password",
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. A few words you will remember work well.",
     )
     new_password2 = forms.CharField(
         label="New password again",
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -262,8 +263,4 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
     def clean(self):
         picked = [self.cleaned_data.get(name) for name in ("time_1", "time_2")]
         self.cleaned_data["local_times"] = sorted({t.strftime("%H:%M") for t in picked if t})
-        cleaned = super().clean()
-        paused = cleaned.get("paused_until")
-        if paused and paused > _date.today() + timedelta(days=366):
-            self.add_error("paused_until", "Pause for a year at most.")
-        return cleaned
+        return super().clean()  # the pause's year at most: the staff form's rule

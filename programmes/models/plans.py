@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, FreeTextField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember
 from patients.models import Patient
 from programmes.models.templates import ProgrammeTemplate
@@ -33,6 +34,7 @@ class TreatmentPlanQuerySet(ClinicScopedQuerySet):
         return self.filter(status=PlanStatus.ACTIVE)
 
 
+@bounded_dates
 class TreatmentPlan(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_plans")
@@ -51,12 +53,12 @@ class TreatmentPlan(models.Model):
         StaffMember, null=True, on_delete=models.SET_NULL, related_name="treatment_plans"
     )
     title = models.CharField(max_length=160)
-    working_diagnosis = models.TextField(blank=True, default="")
+    working_diagnosis = FreeTextField(blank=True, default="")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    start_on = models.DateField(help_text="First day of the home programme.")
-    review_on = models.DateField(null=True, blank=True)
-    pain_rule = models.TextField(blank=True, default="")
-    progression_criteria = models.TextField(blank=True, default="")
+    start_on = BoundedDateField(help_text="First day of the home programme.")
+    review_on = BoundedDateField(null=True, blank=True)
+    pain_rule = FreeTextField(blank=True, default="")
+    progression_criteria = FreeTextField(blank=True, default="")
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,6 +104,7 @@ class GoalTerm(models.TextChoices):
     LONG = "long", "Long term"
 
 
+@bounded_dates
 class PlanGoal(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="goals")
@@ -114,8 +117,8 @@ class PlanGoal(models.Model):
         max_length=120, blank=True, default="", help_text="E.g. pain-free walking (minutes)."
     )
     target_value = models.DecimalField(max_digits=8, decimal_places=2)
-    target_on = models.DateField()
-    achieved_on = models.DateField(null=True, blank=True)
+    target_on = BoundedDateField()
+    achieved_on = BoundedDateField(null=True, blank=True)
 
     history = HistoricalRecords()
 

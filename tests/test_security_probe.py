@@ -1,0 +1,284 @@
+"""The security probe as a suite (issue 19): what an attacker tried in
+production mode, enumerated so that a new form, field or model is covered
+without anyone remembering to add it (as the access matrix enumerates URLs).
+
+- every form's date fields (admin forms included) refuse a date outside the
+  stored range with "Enter a date from ... to ...";
+- every form's free-text fields have a limit (4,000; searches 200) and say
+  "at most ..." when it is passed;
+- every stored date of every model is a ``BoundedDateField`` and the database
+  holds its CHECK (a write that skips validation is refused too);
+- every model text field has a limit.
+
+Only fields declared on form classes are enumerated (fields a form adds in its
+``__init__`` are not seen here).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from datetime import date
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.test import RequestFactory
+
+from clinic.dates import (
+    DATE_MAX,
+    DATE_MIN,
+    FREE_TEXT_MAX,
+    PASSWORD_MAX,
+    SEARCH_MAX,
+    BoundedDateField,
+    DateRangeValidator,
+)
+
+PROJECT_APPS = (
+    "clinic",
+    "patients",
+    "assessments",
+    "exercises",
+    "programmes",
+    "alerts",
+    "tracking",
+    "reminders",
+    "messaging",
+    "fhir_r4",
+    "portal",
+    "devtools",
+)
+# Form fields that are searches (a short limit).
+SEARCH_NAMES = {"q", "search", "query"}
+
+
+def _import_project_modules() -> None:
+    for app in PROJECT_APPS:
+        try:
+            package = importlib.import_module(app)
+        except ImportError:
+            continue
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{app}."):
+            if ".migrations" in info.name or ".management" in info.name:
+                continue
+            if info.name.endswith(("settings", "settings_test", "wsgi", "asgi", "celery")):
+                continue
+            try:
+                importlib.import_module(info.name)
+            except ImportError:
+                continue
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def project_form_classes() -> list[type[forms.BaseForm]]:
+    _import_project_modules()
+    found = {
+        cls
+        for cls in _subclasses(forms.BaseForm)
+        if cls.__module__.split(".")[0] in PROJECT_APPS and not cls.__name__.startswith("_")
+    }
+    return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
+
+
+def admin_form_classes() -> list[tuple[str, type[forms.BaseForm]]]:
+    from django.contrib.auth import get_user_model
+
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True, is_active=True)
+    result = []
+    for model, model_admin in admin.site._registry.items():
+        label = f"admin:{model._meta.label}"
+        result.append((label, model_admin.get_form(request)))
+        for inline in model_admin.get_inline_instances(request):
+            result.append((f"{label}:{inline.model._meta.label}", inline.get_formset(request).form))
+    return result
+
+
+def all_form_fields():
+    """(form label, field name, field) for every declared field of every form."""
+    rows = []
+    for cls in project_form_classes():
+        label = f"{cls.__module__}.{cls.__qualname__}"
+        for name, field in cls.base_fields.items():
+            rows.append((label, name, field))
+    return rows
+
+
+def _is_free_text(field: forms.Field) -> bool:
+    """A field that takes typed text (not an email, URL, id, JSON or list)."""
+    structured = (
+        forms.EmailField,
+        forms.URLField,
+        forms.SlugField,
+        forms.RegexField,
+        forms.UUIDField,
+        forms.JSONField,
+    )
+    if isinstance(field, structured) or not isinstance(field, forms.CharField):
+        return False
+    return not type(field).__module__.startswith("django.contrib.postgres")
+
+
+# --- forms: dates --------------------------------------------------------
+
+
+def _check_date_field(label: str, name: str, field: forms.Field, problems: list[str]) -> None:
+    if not isinstance(field, forms.DateField) or isinstance(field, forms.DateTimeField):
+        return
+    if field.disabled:
+        return
+    for bad in ("9999-12-31", "1000-01-01"):
+        try:
+            field.clean(bad)
+        except ValidationError as error:
+            if not any("Enter a date from" in m for m in error.messages):
+                problems.append(f"{label}.{name}: {bad} refused without the range message")
+        else:
+            problems.append(f"{label}.{name}: accepts {bad}")
+
+
+def test_every_form_date_field_is_bounded():
+    problems: list[str] = []
+    for label, name, field in all_form_fields():
+        _check_date_field(label, name, field, problems)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_every_admin_form_date_field_is_bounded():
+    problems: list[str] = []
+    for label, form_class in admin_form_classes():
+        for name, field in form_class.base_fields.items():
+            _check_date_field(label, name, field, problems)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_range_message_names_both_ends():
+    field = forms.DateField(validators=[DateRangeValidator()])
+    with pytest.raises(ValidationError) as error:
+        field.clean("9999-12-31")
+    assert error.value.messages == ["Enter a date from 1 Jan 1900 to 31 Dec 2100."]
+    assert field.clean(DATE_MAX.isoformat()) == DATE_MAX
+    assert field.clean(DATE_MIN.isoformat()) == DATE_MIN
+
+
+# --- forms: free text ----------------------------------------------------
+
+
+def _check_text_field(label: str, name: str, field: forms.Field, problems: list[str]) -> None:
+    if not _is_free_text(field) or field.disabled:
+        return
+    limit = SEARCH_MAX if name in SEARCH_NAMES else FREE_TEXT_MAX
+    if "password" in name:
+        limit = PASSWORD_MAX
+    if field.max_length is None or field.max_length > limit:
+        problems.append(f"{label}.{name}: max_length {field.max_length} (at most {limit})")
+        return
+    try:
+        field.clean("x" * (field.max_length + 1))
+    except ValidationError as error:
+        if not any("at most" in m for m in error.messages):
+            problems.append(f"{label}.{name}: too long refused without an 'at most' message")
+    else:
+        problems.append(f"{label}.{name}: accepts {field.max_length + 1} characters")
+
+
+def test_every_form_text_field_has_a_limit():
+    problems: list[str] = []
+    for label, name, field in all_form_fields():
+        _check_text_field(label, name, field, problems)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_every_admin_form_text_field_has_a_limit():
+    problems: list[str] = []
+    for label, form_class in admin_form_classes():
+        if label.startswith("admin:auth."):
+            continue  # Django's own user and group forms
+        for name, field in form_class.base_fields.items():
+            _check_text_field(label, name, field, problems)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_probe_sees_the_forms_it_must():
+    labels = {label for label, _name, _field in all_form_fields()}
+    assert "reminders.forms.ReminderPreferenceForm" in labels
+    assert "patients.forms.PatientForm" in labels or any("patients.forms" in x for x in labels)
+    assert len(labels) > 20
+
+
+# --- models --------------------------------------------------------------
+
+
+def project_models() -> list[type[models.Model]]:
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+        and not model._meta.proxy
+        and model._meta.managed
+        # simple_history's copies hold what the bounded tables held.
+        and not model.__name__.startswith("Historical")
+    ]
+
+
+def _stored_dates():
+    for model in project_models():
+        for field in model._meta.local_concrete_fields:
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+                yield model, field
+
+
+def test_every_stored_date_is_bounded_in_the_model():
+    unbounded = [
+        f"{model._meta.label}.{field.name}"
+        for model, field in _stored_dates()
+        if not isinstance(field, BoundedDateField)
+    ]
+    assert not unbounded, f"use clinic.dates.BoundedDateField and @bounded_dates: {unbounded}"
+    assert len(list(_stored_dates())) >= 15
+
+
+@pytest.mark.django_db
+def test_every_stored_date_has_its_check_in_the_database():
+    missing = []
+    with connection.cursor() as cursor:
+        for model, field in _stored_dates():
+            constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            name = field.check_constraint_name(model)
+            if not constraints.get(name, {}).get("check"):
+                missing.append(f"{model._meta.label}.{field.name} ({name})")
+    assert not missing, missing
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_far_date_written_around_the_model(patient_record):
+    """The incident: a pause until 9999-12-31 stopped every clinic's reminders."""
+    from reminders.models import ReminderPreference
+
+    preference = ReminderPreference.objects.create(patient=patient_record)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderPreference.objects.filter(pk=preference.pk).update(paused_until=date(9999, 12, 31))
+    preference.refresh_from_db()
+    assert preference.paused_until is None
+
+
+def test_every_model_text_field_has_a_limit():
+    unlimited = [
+        f"{model._meta.label}.{field.name}"
+        for model in project_models()
+        for field in model._meta.local_concrete_fields
+        if isinstance(field, models.TextField)
+        and (field.max_length is None or field.max_length > FREE_TEXT_MAX)
+    ]
+    assert not unlimited, f"use clinic.dates.FreeTextField: {unlimited}"
