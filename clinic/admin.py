@@ -64,7 +64,18 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A clinic admin manages roles and memberships, not the login itself.
-        return [] if request.user.is_superuser else ["user"]
+        if request.user.is_superuser:
+            return []
+        readonly = ["user"]
+        if obj is not None and self._works_elsewhere(request, obj):
+            # Role and registration hold at the other clinics too: only an
+            # admin of every clinic of the member (or a superuser) changes them.
+            readonly += ["role", "professional_registration"]
+        return readonly
+
+    def _works_elsewhere(self, request, obj) -> bool:
+        mine = set(getattr(request.user, "staff_member", None).clinic_ids)
+        return bool(set(obj.clinics.values_list("pk", flat=True)) - mine)
 
 
 @admin.register(AuditEvent)

@@ -282,3 +282,67 @@ def test_every_model_text_field_has_a_limit():
         and (field.max_length is None or field.max_length > FREE_TEXT_MAX)
     ]
     assert not unlimited, f"use clinic.dates.FreeTextField: {unlimited}"
+
+
+# --- admin: scoping of saves, filters and change lists -------------------
+
+from tests.test_access_matrix import ctx  # noqa: E402,F401  (the matrix's objects)
+
+
+@pytest.mark.django_db
+def test_every_admin_change_list_hides_the_other_clinics_names(client, ctx):  # noqa: F811
+    """Filters ("By clinic") and rows show only the editor's clinics."""
+    from django.urls import NoReverseMatch, reverse
+
+    client.force_login(ctx["users"]["clinic_admin"])
+    other = ctx["other_clinic"]
+    secrets = ("Harbour Sports", ctx["other_patient_record"].last_name, "Colleague Staff")
+    seen, leaks = 0, []
+    for model in admin.site._registry:
+        try:
+            url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        except NoReverseMatch:
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        seen += 1
+        body = response.content.decode()
+        leaks += [f"{model._meta.label}: {s}" for s in secrets if s in body]
+        if f"clinic__id__exact={other.pk}" in body or f"clinics__id__exact={other.pk}" in body:
+            leaks.append(f"{model._meta.label}: a filter on the other clinic")
+    assert seen >= 10
+    assert not leaks, leaks
+
+
+@pytest.mark.django_db
+def test_an_admin_save_keeps_the_clinics_the_editor_cannot_see(client, ctx):  # noqa: F811
+    """Finding 3: saving a member of both clinics replaced the clinic set."""
+    from django.urls import reverse
+
+    from clinic.models import Role
+
+    member = ctx["colleague_member"]  # works at the other clinic
+    member.clinics.add(ctx["clinic"])
+    client.force_login(ctx["users"]["clinic_admin"])
+    url = reverse("admin:clinic_staffmember_change", args=[member.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(
+        url,
+        {
+            "clinics": [str(ctx["clinic"].pk)],
+            "role": Role.CLINIC_ADMIN,
+            "professional_registration": "FORGED",
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert set(member.clinics.all()) == {ctx["clinic"], ctx["other_clinic"]}
+    assert member.role == Role.CLINICIAN and member.professional_registration != "FORGED"
+    # A member of our clinic only: the editor can change the role.
+    own = ctx["clinician_member"]
+    url = reverse("admin:clinic_staffmember_change", args=[own.pk])
+    client.post(url, {"clinics": [str(ctx["clinic"].pk)], "role": Role.RECEPTION})
+    own.refresh_from_db()
+    assert own.role == Role.RECEPTION
