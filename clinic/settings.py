@@ -308,6 +308,8 @@ AXES_VERBOSE = False
 # The same address as the audit trail: REMOTE_ADDR only, which the proxy sets
 # (a client-sent X-Forwarded-For must not let an attacker pick a fresh "IP").
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+# The portal's typed email (known or not) is the "username" axes locks.
+AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
 
 # --- Content Security Policy (django-csp), enforced everywhere: no inline
 # scripts, no eval, nothing from other origins. ---

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, get_user_model, password_validatio
 from django.contrib.auth.forms import PasswordResetForm
 
 from clinic.dates import PASSWORD_MAX
+from clinic.security import UNKNOWN_LOGIN, login_key
 from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
 from reminders import forms as preference_forms
 from tracking import self_screen
@@ -39,8 +40,20 @@ class PortalLoginForm(forms.Form):
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
         if email and password:
-            for candidate in patient_users().filter(email__iexact=email)[:5]:
-                user = authenticate(self.request, username=candidate.username, password=password)
+            # Known and unknown emails alike (issue 19): the same answer, one
+            # password hash (Django's backend hashes for an unknown username),
+            # and the lockout counted under the typed email and the IP
+            # (``clinic.security.axes_username``) whether an account exists or not.
+            key = login_key(email)
+            candidates = list(patient_users().filter(email__iexact=email)[:5])
+            if not candidates:
+                authenticate(
+                    self.request, username=UNKNOWN_LOGIN + key, password=password, portal_email=key
+                )
+            for candidate in candidates:
+                user = authenticate(
+                    self.request, username=candidate.username, password=password, portal_email=key
+                )
                 if user is not None:
                     self.user_cache = user
                     break

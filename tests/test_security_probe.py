@@ -346,3 +346,61 @@ def test_an_admin_save_keeps_the_clinics_the_editor_cannot_see(client, ctx):  # 
     client.post(url, {"clinics": [str(ctx["clinic"].pk)], "role": Role.RECEPTION})
     own.refresh_from_db()
     assert own.role == Role.RECEPTION
+
+
+# --- portal login: no enumeration by answer, lockout or timing ------------
+
+
+def _portal_login(client, email, password="wrong password 123"):
+    from django.urls import reverse
+
+    return client.post(reverse("portal:login"), {"email": email, "password": password})
+
+
+@pytest.mark.django_db
+def test_portal_login_answers_and_locks_alike_for_known_and_unknown_emails(
+    client, patient, settings
+):
+    """Finding 4: a known email locked after five failures, an unknown one never."""
+    from clinic.models import AuditAction, AuditEvent
+
+    known, unknown = "zelda.quigley@patients.example", "nobody.here@patients.example"
+    answers = {}
+    for email in (known, unknown):
+        client.logout()
+        codes = []
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            response = _portal_login(client, email)
+            codes.append(response.status_code)
+        answers[email] = (codes, "do not match an account" in _portal_login(client, email).text)
+    assert answers[known] == answers[unknown]
+    codes, _ = answers[unknown]
+    assert codes[0] == 200 and codes[-1] == 429  # locked, whether the account exists or not
+    locked = AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT)
+    assert set(locked.values_list("actor_username", flat=True)) >= {known, unknown}
+
+
+@pytest.mark.django_db
+def test_portal_login_takes_as_long_for_unknown_emails(client, patient, settings):
+    """Finding 4: 0.14 s for a known email against 0.006 s for an unknown one
+    (the password was hashed only for known emails). Real hasher (Argon2)."""
+    import statistics
+    import time
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.AXES_FAILURE_LIMIT = 1000
+    patient.set_password("the real password 2026")
+    patient.save()
+
+    def timed(email):
+        started = time.perf_counter()
+        _portal_login(client, email)
+        return time.perf_counter() - started
+
+    timed("warm.up@patients.example")
+    known, unknown = [], []
+    for _ in range(5):
+        known.append(timed("zelda.quigley@patients.example"))
+        unknown.append(timed("nobody.here@patients.example"))
+    ratio = statistics.median(known) / statistics.median(unknown)
+    assert 0.5 < ratio < 2, (known, unknown)
