@@ -351,10 +351,13 @@ def test_an_admin_save_keeps_the_clinics_the_editor_cannot_see(client, ctx):  # 
 # --- portal login: no enumeration by answer, lockout or timing ------------
 
 
-def _portal_login(client, email, password="wrong password 123"):
+WRONG_PASSWORD = "wrong password 123"
+
+
+def _portal_login(client, email):
     from django.urls import reverse
 
-    return client.post(reverse("portal:login"), {"email": email, "password": password})
+    return client.post(reverse("portal:login"), {"email": email, "password": WRONG_PASSWORD})
 
 
 @pytest.mark.django_db
