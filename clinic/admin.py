@@ -83,6 +83,14 @@ class AuditEventAdmin(ClinicScopedAdmin):
     """Read-only for everybody: the trail is append-only."""
 
     clinic_lookup = "clinic_id"
+
+    def get_queryset(self, request):
+        # The target's clinic or the actor's (AuditEvent.objects.for_user).
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if not self._allowed(request):
+            return qs.none()
+        return qs.for_user(request.user)
+
     list_display = [
         "at",
         "actor_username",

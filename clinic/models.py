@@ -214,8 +214,12 @@ def admin_clinic_ids(user) -> list | None:
 
 class AuditEventQuerySet(models.QuerySet):
     def for_user(self, user) -> "AuditEventQuerySet":
+        # An event belongs to the clinic of its target and to the actor's
+        # (issue 19): both clinics' admins see a denied attempt.
         ids = admin_clinic_ids(user)
-        return self if ids is None else self.filter(clinic_id__in=ids)
+        if ids is None:
+            return self
+        return self.filter(models.Q(clinic_id__in=ids) | models.Q(actor_clinic_id__in=ids))
 
     def update(self, **kwargs):
         raise TypeError("Audit events are append-only.")
@@ -248,7 +252,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.UUIDField(null=True, blank=True)
+    # The target's clinic (the patient's, the record's; for account events
+    # the account's) and the acting user's clinic, when they differ.
     clinic_id = models.UUIDField(null=True, blank=True)
+    actor_clinic_id = models.UUIDField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -257,6 +264,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["clinic_id", "-at"], name="audit_clinic_at"),
+            models.Index(fields=["actor_clinic_id", "-at"], name="audit_actor_clinic_at"),
             models.Index(fields=["patient_id", "-at"], name="audit_patient_at"),
             models.Index(fields=["actor", "action", "-at"], name="audit_actor_action_at"),
         ]

@@ -407,3 +407,74 @@ def test_portal_login_takes_as_long_for_unknown_emails(client, patient, settings
         unknown.append(timed("nobody.here@patients.example"))
     ratio = statistics.median(known) / statistics.median(unknown)
     assert 0.5 < ratio < 2, (known, unknown)
+
+
+# --- audit: the targeted clinic sees refused attempts ---------------------
+
+
+# 404 for everyone, not a refusal of another clinic's object: the FHIR API's
+# catch-all and the calendar feed (a secret token in the URL, no login).
+NOT_SCOPE_REFUSALS = {"fhir-api:not-found", "portal:calendar-feed"}
+
+
+def _refused_for_colleague():
+    from tests.test_access_matrix import STAFF_MATRIX
+
+    return sorted(
+        name
+        for name, (args_for, expected) in STAFF_MATRIX.items()
+        if args_for is not None
+        and expected.get("colleague") == 404
+        and name not in NOT_SCOPE_REFUSALS
+    )
+
+
+@pytest.mark.django_db
+def test_every_refused_page_is_in_the_targeted_clinics_audit_log(client, ctx):  # noqa: F811
+    """Finding 5: denied attempts on plans, alerts and assessments were logged
+    under the attacker's clinic only. Every page the access matrix says another
+    clinic's staff are refused (404) leaves an event our clinic admin sees."""
+    from django.urls import reverse
+
+    from clinic.models import AuditAction, AuditEvent
+    from tests.test_access_matrix import STAFF_MATRIX
+
+    names = _refused_for_colleague()
+    assert len(names) >= 10
+    colleague, our_admin = ctx["users"]["colleague"], ctx["users"]["clinic_admin"]
+    their_admin_clinic = ctx["other_clinic"]
+    missing = []
+    for name in names:
+        args_for, _expected = STAFF_MATRIX[name]
+        url = reverse(name, args=args_for(ctx))
+        before = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).count()
+        client.force_login(colleague)
+        assert client.get(url).status_code == 404, name
+        new = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).order_by("-id")[
+            : max(0, AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED).count() - before)
+        ]
+        if not any(e in AuditEvent.objects.for_user(our_admin) for e in new):
+            missing.append(name)
+        for event in new:
+            assert event.actor_username == colleague.username
+            assert their_admin_clinic.pk in (event.clinic_id, event.actor_clinic_id)
+    assert not missing, f"refused without an event the targeted clinic sees: {missing}"
+
+
+@pytest.mark.django_db
+def test_failed_logins_and_lockouts_reach_every_clinic_of_the_account(
+    client, clinic, other_clinic, colleague, clinic_admin, settings
+):
+    """Finding 5: failed logins and lockouts had no clinic, so no admin saw them."""
+    from django.urls import reverse
+
+    from clinic.models import AuditAction, AuditEvent
+
+    colleague.staff_member.clinics.add(clinic)  # works at both clinics
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "colleague", "password": "not it at all"})
+    ours = AuditEvent.objects.for_user(clinic_admin).filter(actor_username="colleague")
+    assert ours.filter(action=AuditAction.LOGIN_FAILED).exists()
+    assert ours.filter(action=AuditAction.LOCKED_OUT).exists()
+    theirs = AuditEvent.objects.filter(clinic_id=other_clinic.pk, actor_username="colleague")
+    assert theirs.filter(action=AuditAction.LOGIN_FAILED).exists()
