@@ -61,6 +61,20 @@ class Clinic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        floor = settings.RETENTION_MIN_YEARS
+        if self.retention_years is not None and self.retention_years < floor:
+            raise ValidationError(
+                {"retention_years": f"Keep records at least {floor} years after care ends."}
+            )
+
+    @property
+    def effective_retention_years(self) -> int:
+        """The clinic's period, never below ``RETENTION_MIN_YEARS`` (issue 19:
+        a clinic admin set 0 and erased a patient discharged a minute ago)."""
+        return max(self.retention_years, settings.RETENTION_MIN_YEARS)
+
     @classmethod
     def issue_record_number(cls, clinic_id) -> str:
         """Next record number for the clinic; call inside a transaction."""

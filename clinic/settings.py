@@ -288,6 +288,9 @@ SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 # --- Second factor (django-otp): TOTP plus single-use recovery codes ---
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Clinic")
+# Erasure: a clinic's retention period never goes below this many years after
+# care ends (UK guidance for adult physiotherapy records: 8; issue 19).
+RETENTION_MIN_YEARS = _env_int("RETENTION_MIN_YEARS", 8, minimum=0)
 # Enrolment links for accounts without a second-factor device (issue 19).
 OTP_ENROLMENT_LINK_HOURS = _env_int("OTP_ENROLMENT_LINK_HOURS", 24, minimum=1)
 # Development only: seed_demo gives demo staff a TOTP device with this published

@@ -227,7 +227,7 @@ class Patient(models.Model):
         ended = self.care_ended_on()
         if ended is None:
             return None
-        years = self.clinic.retention_years
+        years = self.clinic.effective_retention_years
         try:
             return ended.replace(year=ended.year + years)
         except ValueError:  # 29 February into a non-leap year

@@ -478,3 +478,187 @@ def test_failed_logins_and_lockouts_reach_every_clinic_of_the_account(
     assert ours.filter(action=AuditAction.LOCKED_OUT).exists()
     theirs = AuditEvent.objects.filter(clinic_id=other_clinic.pk, actor_username="colleague")
     assert theirs.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+
+# --- smaller findings -------------------------------------------------------
+
+
+def test_gunicorn_sends_no_server_banner(tmp_path):
+    """Finding 6: responses carried ``Server: gunicorn``."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DJANGO_DEBUG": "true"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "clinic.wsgi:application",
+         f"--bind=127.0.0.1:{port}", "--workers=1", "--log-level=warning"],
+        cwd=root, env=env,
+    )  # fmt: skip
+    try:
+        headers = None
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    headers = r.headers
+                break
+            except urllib.error.HTTPError as error:
+                headers = error.headers
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert headers is not None, "gunicorn did not answer"
+        assert "Server" not in headers, headers.get("Server")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.django_db
+def test_plain_text_emails_are_not_html_escaped(clinic):
+    """Finding 6: text emails showed ``O&#x27;Brien``."""
+    from clinic.mail import build_templated_mail
+
+    user = type("U", (), {"first_name": "Siobhán O'Brien & Co", "username": "x"})()
+    message = build_templated_mail(
+        template="clinic/email/otp_enrolment_link",
+        to="x@example.org",
+        context={"user": user, "link": "https://example.org/?a=1&b=2", "hours": 24},
+    )
+    assert "O'Brien & Co" in message.body and "&#x27;" not in message.body
+    assert "?a=1&b=2" in message.body
+    html = message.alternatives[0][0]
+    assert "O&#x27;Brien &amp; Co" in html
+
+
+@pytest.mark.django_db
+def test_retention_has_a_floor_for_forms_and_stored_values(
+    client, clinic, clinic_admin, patient_record, settings
+):
+    """Finding 6: a clinic admin set retention to 0 and erased a patient
+    discharged a minute ago."""
+    from django.core.exceptions import ValidationError
+
+    from patients.models import Status
+    from patients.services import erasure_retention_problem
+
+    settings.RETENTION_MIN_YEARS = 8
+    clinic.retention_years = 0
+    with pytest.raises(ValidationError, match="at least 8 years"):
+        clinic.full_clean()
+    clinic.save()  # a stored value below the floor (older data, the shell)
+    patient_record.status = Status.DISCHARGED
+    patient_record.save()
+    problem = erasure_retention_problem(patient=patient_record, today=date.today())
+    assert problem and "8 years" in problem
+
+
+@pytest.mark.django_db
+def test_erasure_blanks_and_revokes_invitations(clinic, clinic_admin, patient_record, settings):
+    """Finding 6: erasure left the patient's email in invitation rows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from patients.models import ErasureRequest, PortalInvitation, Status
+    from patients.services import erasure_request_execute
+
+    settings.RETENTION_MIN_YEARS = 0
+    clinic.retention_years = 0
+    clinic.save()
+    invitation = PortalInvitation.objects.create(
+        patient=patient_record,
+        email=patient_record.email,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    patient_record.status = Status.DISCHARGED
+    patient_record.save()
+    erasure = ErasureRequest.objects.create(
+        patient=patient_record, clinic=clinic, received_via="letter", received_on=date.today()
+    )
+    erasure_request_execute(
+        erasure_request=erasure, by=clinic_admin, today=date.today() + timedelta(days=1)
+    )
+    invitation.refresh_from_db()
+    assert invitation.email == "" and invitation.revoked_at is not None
+    assert not PortalInvitation.objects.filter(email__iexact="zelda.quigley@patients.example")
+
+
+@pytest.mark.django_db
+def test_a_megabyte_of_text_is_refused_with_a_message(client, clinician, patient_record):
+    from django.urls import reverse
+
+    client.force_login(clinician)
+    url = reverse("patients:edit", args=[patient_record.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        k: v
+        for k, v in page.context["form"].initial.items()
+        if v is not None and not isinstance(v, list | dict)
+    }
+    data["referral_reason"] = "x" * 1_000_000
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "at most 4000 characters" in response.content.decode()
+    patient_record.refresh_from_db()
+    assert len(patient_record.referral_reason) < 4000
+
+
+@pytest.mark.django_db
+def test_the_application_role_cannot_touch_the_audit_trail(clinic):
+    """Finding 5: the application's role owned the audit table, so it could
+    TRUNCATE it or disable the append-only trigger. Roles and grants are
+    transactional in PostgreSQL: the test's transaction takes them back."""
+    from django.core.management import call_command
+    from django.db.utils import ProgrammingError
+
+    from clinic.audit import audit_record
+    from clinic.models import AuditAction
+
+    audit_record(action=AuditAction.EXPORT, clinic_id=clinic.pk)
+    role = "clinic_app_probe"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+    call_command("db_grant_app_role", role)
+    refused = []
+    forbidden = [
+        "TRUNCATE clinic_auditevent",
+        "ALTER TABLE clinic_auditevent DISABLE TRIGGER clinic_auditevent_no_update_delete",
+        "DROP TRIGGER clinic_auditevent_no_update_delete ON clinic_auditevent",
+        "UPDATE clinic_auditevent SET action = 'login'",
+        "DELETE FROM clinic_auditevent",
+        "ALTER TABLE patients_patient ADD COLUMN probe integer",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {role}")
+        try:
+            for statement in forbidden:
+                try:
+                    with transaction.atomic():
+                        cursor.execute(statement)
+                except ProgrammingError as error:  # InsufficientPrivilege, must be owner
+                    refused.append(statement)
+                    assert "permission denied" in str(error) or "must be owner" in str(error)
+            # What the application does still works.
+            with transaction.atomic():
+                cursor.execute(
+                    "INSERT INTO clinic_auditevent (at, actor_username, action, object_type,"
+                    " object_id) VALUES (now(), 'probe', 'export', '', '')"
+                )
+                cursor.execute(
+                    "SELECT count(*) FROM clinic_auditevent WHERE actor_username = 'probe'"
+                )
+                assert cursor.fetchone()[0] == 1
+        finally:
+            cursor.execute("RESET ROLE")
+    assert refused == forbidden
