@@ -74,7 +74,8 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
         return readonly
 
     def _works_elsewhere(self, request, obj) -> bool:
-        mine = set(getattr(request.user, "staff_member", None).clinic_ids)
+        member = getattr(request.user, "staff_member", None)
+        mine = set(member.clinic_ids) if member is not None else set()
         return bool(set(obj.clinics.values_list("pk", flat=True)) - mine)
 
 

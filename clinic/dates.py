@@ -23,7 +23,6 @@ deconstruct as Django's own, so migrations only carry the limit and the CHECK.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -106,8 +105,8 @@ class BoundedDateField(models.DateField):
     def validators(self) -> list:  # type: ignore[override]
         return [*super().validators, self.range_validator]
 
-    def formfield(self, **kwargs: Any) -> Any:
-        field = super().formfield(**kwargs)
+    def formfield(self, *args: Any, **kwargs: Any) -> Any:
+        field = super().formfield(*args, **kwargs)
         if field is not None and self.range_validator not in field.validators:
             field.validators.append(self.range_validator)
         return field
@@ -157,9 +156,12 @@ def bounded_dates(model: M) -> M:
 def model_date_formfield(model: type[models.Model], name: str, **kwargs: Any) -> forms.DateField:
     """A form field for a plain form that takes the model field's bounds."""
     field = model._meta.get_field(name)
+    if not isinstance(field, models.DateField):
+        raise TypeError(f"{model._meta.label}.{name} is not a date field")
     kwargs.setdefault("required", not field.blank)
-    formfield: Callable[..., Any] = field.formfield  # type: ignore[union-attr]
-    return formfield(**kwargs)
+    formfield = field.formfield(**kwargs)
+    assert isinstance(formfield, forms.DateField)
+    return formfield
 
 
 class FreeTextField(models.TextField):

@@ -184,14 +184,13 @@ def otp_enrolment_link_redeem(*, request: HttpRequest, token: str) -> bool:
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         link = None
-    ok = (
-        link is not None
-        and link.user_id == user.pk
-        and link.used_at is None
-        and link.expires_at > timezone.now()
-        and not has_confirmed_device(user)
-    )
-    if not ok:
+    if (
+        link is None
+        or link.user_id != user.pk
+        or link.used_at is not None
+        or link.expires_at <= timezone.now()
+        or has_confirmed_device(user)
+    ):
         audit_record(action=AuditAction.OTP_LINK_REFUSED, request=request)
         return False
     link.used_at = timezone.now()
