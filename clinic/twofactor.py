@@ -259,7 +259,8 @@ class OTPEnrolView(StaffAccountMixin, View):
             # Replacing a device is an administrator's reset, not self-service
             # before the second factor (otherwise a stolen password could swap it).
             return HttpResponseRedirect(reverse("otp-verify") + "?" + request.GET.urlencode())
-        if request.user.is_authenticated and not enrolment_allowed(request):
+        user = request.user
+        if is_staff_account(user) and not enrolment_allowed(request):
             # No device and no enrolment link opened in this session: a password
             # alone cannot enrol a device (issue 19). Nothing is created.
             return render(request, "clinic/otp_enrol_needs_link.html", status=403)

@@ -220,7 +220,7 @@ class TestErasure:
         client.force_login(clinician)
         response = client.post(
             reverse("patients:erasure", args=[patient_record.pk]),
-            {"received_via": "phone", "received_on": "2999-01-01"},
+            {"received_via": "phone", "received_on": "2099-01-01"},
         )
         assert "cannot have been received in the future" in response.content.decode()
         assert not ErasureRequest.objects.exists()
