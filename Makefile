@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian's Chromium for the browser tests; installed when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint typecheck layers format migrations-check security chromium demo clean bench wrk
+.PHONY: clinical-rules run test lint typecheck layers format migrations-check security chromium demo clean bench wrk
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ migrations-check: $(VENV)/.installed-dev
 security: $(VENV)/.installed-dev
 	$(BIN)/bandit -q -r clinic patients assessments exercises programmes alerts tracking reminders fhir_r4 portal devtools -x '*/migrations/*' -ll
 	$(BIN)/python .ci/pip_audit_check.py
+
+# docs/clinical-rules.md from the rules in the code (a test fails when it is stale).
+clinical-rules: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py clinical_rules
 
 # The whole suite on PostgreSQL and Redis, browser tests included.
 test: $(VENV)/.installed-dev chromium lint typecheck layers migrations-check security

@@ -90,6 +90,16 @@ class HistoryForm(SectionForm):
             },
         }
 
+    def clean_onset_on(self):
+        onset = self.cleaned_data.get("onset_on")
+        assessed = self.instance.assessed_on
+        if onset and assessed and onset > assessed:
+            # SPEC 1.2: the limb ischaemia window counts back from the assessment date.
+            raise forms.ValidationError(
+                f"The onset date cannot be after the assessment date ({assessed:%d %b %Y})."
+            )
+        return onset
+
 
 class SymptomsForm(SectionForm):
     regions = forms.MultipleChoiceField(

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from clinic.dates import BoundedDateField, FreeTextField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember, visible_clinic_ids
 from patients.models import Patient
+
+ONSET_EARLIEST = date(1900, 1, 1)
 
 
 class AssessmentKind(models.TextChoices):
@@ -133,7 +136,14 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # History
-    onset_on = BoundedDateField("onset date", null=True, blank=True)
+    # SPEC 1.2: the acute limb ischaemia window counts from this date; it may not be after
+    # the assessment date (checked by the form and the service) nor before 1900.
+    onset_on = BoundedDateField(
+        "onset date",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ONSET_EARLIEST, "Enter an onset date from 1900 on.")],
+    )
     mechanism = models.CharField(max_length=20, choices=Mechanism.choices, blank=True)
     side = models.CharField(max_length=10, choices=Side.choices, blank=True)
     duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -280,9 +290,16 @@ class Assessment(models.Model):
             "abi_min": min(abis) if abis else None,
             "rest_relief_minutes": self.rest_relief_minutes,
             "morning_stiffness_minutes": self.morning_stiffness_minutes,
+            # Days from the recorded onset to the assessment (SPEC 1.2 window).
+            "onset_days": (
+                (self.assessed_on - self.onset_on).days
+                if self.onset_on and self.assessed_on
+                else None
+            ),
         }
         for name in (
-            "pmh_diabetes", "pmh_smoking", "pmh_cancer", "pmh_previous_dvt", "numbness",
+            "pmh_diabetes", "pmh_smoking", "pmh_cancer", "pmh_previous_dvt",
+            "pmh_recent_surgery_or_immobilisation", "pmh_bedridden_3_days", "numbness",
             "tingling", "weakness", "swelling", "redness", "warmth", "exertional",
             "relieved_by_rest", "relieved_by_sitting_or_flexion", "relieved_by_elevation",
             "night_pain",

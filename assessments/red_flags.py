@@ -14,7 +14,13 @@ from typing import Any
 
 from assessments.instruments import get_instrument
 
-RULESET_VERSION = "rf-2026.1"
+# rf-2026.2 (issue 14): CLTI escalation, necrotising infection on either sign, history
+# of cancer alone, history items in Wells, widespread neurology, bone/joint infection,
+# the acute limb ischaemia window from the onset date.
+RULESET_VERSION = "rf-2026.2"
+
+# SPEC 1.2 [S6, S7, S9]: onset (or sudden deterioration) less than 2 weeks ago.
+ALI_WINDOW_DAYS = 14
 
 
 class Urgency:
@@ -54,6 +60,8 @@ SCREEN_ITEMS: tuple[ScreenItem, ...] = (
     ScreenItem("wells_previous_dvt", "Previously documented DVT", "DVT"),
     ScreenItem("wells_alternative_diagnosis_likely", "Alternative diagnosis at least as likely as DVT", "DVT"),
     # Acute limb ischaemia [S6-S9]
+    # The window also counts from the recorded onset date (facts["onset_days"]); this item
+    # records a sudden deterioration of chronic symptoms within 14 days (SPEC 1.2 [S9]).
     ScreenItem("ali_recent_onset", "Onset or sudden deterioration within 14 days", "Limb ischaemia"),
     ScreenItem("ali_cold_pale_pulseless", "New cold, pale or pulseless limb", "Limb ischaemia"),
     ScreenItem("ali_paraesthesia_paralysis", "New paraesthesia or paralysis of the limb", "Limb ischaemia"),
@@ -72,6 +80,8 @@ SCREEN_ITEMS: tuple[ScreenItem, ...] = (
     ScreenItem("inf_red_hot_swollen", "Red, hot, swollen limb", "Infection"),
     ScreenItem("inf_systemic", "Fever or systemic features (T > 38 or < 36 C, tachycardia, hypotension, confusion)", "Infection"),
     ScreenItem("inf_necrotising", "Pain out of proportion to redness, or crepitus", "Infection"),
+    # SPEC 1.5 [S19, S20]: suspected osteomyelitis or septic arthritis is a severity criterion.
+    ScreenItem("inf_bone_joint", "Suspected septic arthritis or osteomyelitis (hot, swollen joint or deep bone pain)", "Infection"),
     ScreenItem("inf_spinal_risk", "Suspected spinal infection (fever, IV drug use, immunosuppression)", "Infection"),
     # Acute compartment syndrome [S23-S25]
     ScreenItem("acs_context", "Trauma, tight cast or bandage, or intense exercise", "Compartment"),
@@ -98,6 +108,8 @@ SCREEN_ITEMS: tuple[ScreenItem, ...] = (
     ScreenItem("mal_failure_to_improve", "Failure to improve after one month", "Malignancy"),
     ScreenItem("mal_multiple_sites", "Pain at multiple sites", "Malignancy"),
     ScreenItem("mal_deformity", "Structural deformity", "Malignancy"),
+    # SPEC 1.9 [S36]: widespread neurology or features of myelopathy.
+    ScreenItem("neuro_widespread", "Widespread neurology or features of myelopathy (both legs, hands, gait, brisk reflexes)", "Neurology"),
     ScreenItem("mscc_feature", "Severe progressive pain, new radicular pain, new difficulty walking, weakness, sensory change or bladder/bowel disturbance", "Malignancy"),
 )  # fmt: skip
 SCREEN_CODES = tuple(i.code for i in SCREEN_ITEMS)
@@ -140,9 +152,14 @@ def wells_answers(facts: dict[str, Any]) -> dict[str, bool | None]:
     for item in get_instrument("wells_dvt").items:
         state = screen.get(f"wells_{item}")
         answers[item] = None if state in (None, "not_assessed") else state == "present"
-    # Past history feeds the Wells items it matches.
+    # Past history feeds the Wells items it matches; a "yes" in the history wins over
+    # "absent" on the screen (the history is the more specific question).
     if facts.get("pmh_previous_dvt"):
         answers["previous_dvt"] = True
+    # SPEC 1.1 item 3 [S1, S2]: "recently bedridden for 3 days or more, or major surgery
+    # within 12 weeks". Either history answer scores that one item (one point together).
+    if facts.get("pmh_bedridden_3_days") or facts.get("pmh_recent_surgery_or_immobilisation"):
+        answers["bedridden_or_major_surgery"] = True
     return answers
 
 
@@ -181,16 +198,50 @@ def _dvt(facts) -> str | None:
     return None
 
 
+def onset_within_window(facts: dict[str, Any]) -> bool:
+    """SPEC 1.2 [S6, S7, S9]: onset less than 2 weeks ago, counted from the recorded onset
+    date (0 to 14 days before the assessment), or a sudden deterioration of chronic
+    symptoms within 14 days (screen item). An onset after the assessment date is refused
+    on entry and never counts here."""
+    days = facts.get("onset_days")
+    by_date = days is not None and 0 <= days <= ALI_WINDOW_DAYS
+    return by_date or _present(facts, "ali_recent_onset")
+
+
 def _ali(facts) -> str | None:
-    if _present(facts, "ali_recent_onset") and _any(
+    # SPEC 1.2 app rule: onset <= 14 days AND (cold/pale/pulseless OR paraesthesia/paralysis
+    # OR sudden severe rest pain) -> E [S6, S8, S9].
+    if onset_within_window(facts) and _any(
         facts, "ali_cold_pale_pulseless", "ali_paraesthesia_paralysis", "ali_sudden_rest_pain"
     ):
-        return "Signs of acute limb ischaemia within 14 days."
+        days = facts.get("onset_days")
+        when = f"onset {days} day(s) ago" if days is not None and days >= 0 else "within 14 days"
+        return f"Signs of acute limb ischaemia ({when})."
     return None
 
 
+_INFECTION_SIGNS = ("inf_red_hot_swollen", "inf_systemic", "inf_necrotising", "inf_bone_joint")
+
+
+def _clti_present(facts) -> bool:
+    return _any(facts, "clti_rest_pain", "clti_wound_or_gangrene")
+
+
+def _clti_emergency(facts) -> str | None:
+    # SPEC 1.3 [S6, S9]: CLTI with infection, or a rapid deterioration within 2 weeks,
+    # escalates to E (sections 1.2 and 1.5).
+    if not _clti_present(facts):
+        return None
+    reasons = []
+    if _any(facts, *_INFECTION_SIGNS):
+        reasons.append("signs of infection")
+    if onset_within_window(facts):
+        reasons.append("onset or deterioration within 14 days")
+    return f"Chronic limb-threatening ischaemia with {' and '.join(reasons)}." if reasons else None
+
+
 def _clti(facts) -> str | None:
-    if _any(facts, "clti_rest_pain", "clti_wound_or_gangrene"):
+    if _clti_present(facts) and not _clti_emergency(facts):  # the E rule covers it
         return "Chronic rest pain, wound or gangrene."
     return None
 
@@ -212,20 +263,39 @@ def _ces(facts) -> str | None:
 
 
 def _infection_systemic(facts) -> str | None:
-    if _present(facts, "inf_red_hot_swollen") and _present(facts, "inf_systemic"):
-        return "Red, hot, swollen limb with systemic features."
+    # SPEC 1.5 app rule [S18, S19, S20]: systemic features + a red, hot, swollen limb -> E;
+    # "consider sepsis whenever there is acute deterioration with suspected infection", so a
+    # suspected septic arthritis or osteomyelitis with systemic features is E too.
+    if _present(facts, "inf_systemic") and _any(facts, "inf_red_hot_swollen", "inf_bone_joint"):
+        what = (
+            "Red, hot, swollen limb"
+            if _present(facts, "inf_red_hot_swollen")
+            else ("Suspected septic arthritis or osteomyelitis")
+        )
+        return f"{what} with systemic features."
     return None
 
 
 def _necrotising(facts) -> str | None:
-    if _present(facts, "inf_necrotising") and _any(facts, "inf_red_hot_swollen", "inf_systemic"):
-        return "Pain out of proportion or crepitus with signs of infection."
+    # SPEC 1.5 [S18, S20]: pain out of proportion to the redness or swelling, OR crepitus,
+    # -> suspect necrotising fasciitis -> E. Either sign alone fires.
+    if _present(facts, "inf_necrotising"):
+        return "Pain out of proportion to the redness or swelling, or crepitus."
     return None
 
 
 def _infection_local(facts) -> str | None:
+    # SPEC 1.5 app rule [S18, S19]: without systemic features -> U, DVT and gout differentials.
     if _present(facts, "inf_red_hot_swollen") and not _present(facts, "inf_systemic"):
         return "Red, hot, swollen limb without systemic features; differentials DVT and gout."
+    return None
+
+
+def _bone_joint_infection(facts) -> str | None:
+    # SPEC 1.5 severity criteria [S19, S20]: suspected osteomyelitis or septic arthritis ->
+    # same day (U); with systemic features the sepsis rule (E) covers it.
+    if _present(facts, "inf_bone_joint") and not _present(facts, "inf_systemic"):
+        return "Suspected septic arthritis or osteomyelitis without systemic features."
     return None
 
 
@@ -284,9 +354,16 @@ def _malignancy(facts) -> str | None:
 
 
 def _malignancy_single(facts) -> str | None:
+    # SPEC 1.8 [S21, S30, S34] lists "history of cancer" as a red flag: on its own it is a
+    # single low-specificity flag (R, SPEC 1.0); with another flag RF-MAL (U2); with a cord
+    # compression feature RF-MSCC (E).
     flags = [c for c in _MAL_FLAGS if _present(facts, c)]
+    if _mscc(facts):
+        return None
     if len(flags) == 1 and not _known_cancer(facts):
         return "A single low-specificity malignancy flag."
+    if not flags and _known_cancer(facts):
+        return "History of cancer (no other malignancy flag)."
     return None
 
 
@@ -313,6 +390,14 @@ def _neuro_bilateral(facts) -> str | None:
     d = neuro_deficits(facts)
     if d["left"] and d["right"]:
         return f"Bilateral deficit: left {', '.join(d['left'])}; right {', '.join(d['right'])}."
+    return None
+
+
+def _neuro_widespread(facts) -> str | None:
+    # SPEC 1.9 [S36]: widespread neurology, or features of myelopathy -> emergency spinal
+    # referral (E).
+    if _present(facts, "neuro_widespread"):
+        return "Widespread neurology or features of myelopathy."
     return None
 
 
@@ -344,12 +429,20 @@ RULES: tuple[Rule, ...] = (
          "Follow the metastatic spinal cord compression pathway immediately.", ("S22",), _mscc),
     Rule("RF-NEURO-BILAT", "Bilateral neurological deficit", Urgency.E,
          "Emergency referral on the cauda equina pathway.", ("S15", "S36"), _neuro_bilateral),
+    Rule("RF-NEURO-WIDESPREAD", "Widespread neurology or myelopathy", Urgency.E,
+         "Emergency spinal referral now.", ("S36",), _neuro_widespread),
+    Rule("RF-CLTI-E", "Limb-threatening ischaemia with infection or rapid deterioration",
+         Urgency.E, "Phone the on-call vascular team now and arrange transport to hospital.",
+         ("S6", "S9"), _clti_emergency),
     Rule("RF-DVT", "Suspected deep vein thrombosis", Urgency.U,
          "Same-day medical assessment (ultrasound within 4 hours is needed whatever the "
          "score); record the Wells score for the handover.", ("S1", "S2", "S3"), _dvt),
     Rule("RF-INF", "Red, hot, swollen limb", Urgency.U,
          "Same-day medical assessment; consider DVT and gout as differentials.",
          ("S18", "S19"), _infection_local),
+    Rule("RF-INF-BONE-JOINT", "Suspected septic arthritis or osteomyelitis", Urgency.U,
+         "Same-day medical assessment; emergency department if systemic features develop.",
+         ("S19", "S20"), _bone_joint_infection),
     Rule("RF-SPINAL-INF", "Suspected spinal infection", Urgency.U,
          "Same-day medical assessment.", ("S21", "S22"), _spinal_infection),
     Rule("RF-NEURO", "New or progressive motor deficit", Urgency.U,
@@ -362,11 +455,60 @@ RULES: tuple[Rule, ...] = (
     Rule("RF-MAL", "Suspected malignancy", Urgency.U2,
          "GP to arrange urgent MRI, then a 2-week-wait cancer referral.",
          ("S21", "S22", "S30", "S34"), _malignancy),
-    Rule("RF-MAL-SINGLE", "Single malignancy red flag", Urgency.R,
+    Rule("RF-MAL-SINGLE", "Single malignancy red flag (or history of cancer alone)", Urgency.R,
          "Notify the GP; continue physiotherapy if safe and keep under review.",
-         ("S30", "S34"), _malignancy_single),
+         ("S21", "S30", "S34"), _malignancy_single),
 )  # fmt: skip
 RULES_BY_ID = {r.rule_id: r for r in RULES}
+
+# What each rule reads, in words, and its SPEC section: for the generated clinical-rules
+# document (docs/clinical-rules.md) that a clinical lead signs off. Every rule awaits that
+# sign-off (SPEC status line).
+RULE_DOCS: dict[str, tuple[str, str]] = {
+    "RF-CES": ("1.4", "Any one cauda equina item present (new or worsening, no time cap): "
+               "bilateral sciatica, severe or progressive bilateral weakness, bladder, bowel, "
+               "saddle sensory loss, sexual dysfunction."),
+    "RF-ALI": ("1.2", f"Onset within {ALI_WINDOW_DAYS} days (0-{ALI_WINDOW_DAYS} days from the "
+               "recorded onset date to the assessment, or a sudden deterioration within 14 "
+               "days ticked) AND a new cold/pale/pulseless limb, new paraesthesia/paralysis, "
+               "or sudden severe rest pain in the foot."),
+    "RF-ACS": ("1.6", "Trauma, tight cast/bandage or intense exercise AND (pain out of "
+               "proportion OR pain on passive stretch) AND a tense compartment."),
+    "RF-INF-SEPSIS": ("1.5", "Fever or systemic features AND (a red, hot, swollen limb OR "
+                      "suspected septic arthritis/osteomyelitis)."),
+    "RF-INF-NEC": ("1.5", "Pain out of proportion to the redness or swelling, OR crepitus "
+                   "(either alone)."),
+    "RF-MSCC": ("1.8", "History of cancer (screen or past history) AND a cord-compression "
+                "feature (severe progressive pain, new radicular pain, new difficulty "
+                "walking, weakness or sensory change, bladder or bowel disturbance)."),
+    "RF-NEURO-BILAT": ("1.9", "A power deficit on both sides: per myotome (L2-S1) a drop of 1 "
+                       "Oxford grade or more against the previous assessment, or a new grade "
+                       "3 or below."),
+    "RF-NEURO-WIDESPREAD": ("1.9", "Widespread neurology or features of myelopathy present."),
+    "RF-CLTI-E": ("1.3", "Ischaemic rest pain for 2 weeks or more, or a non-healing wound or "
+                  "gangrene, AND (any infection sign: red hot swollen limb, systemic "
+                  "features, necrotising signs, bone/joint infection; OR onset/deterioration "
+                  f"within {ALI_WINDOW_DAYS} days)."),
+    "RF-DVT": ("1.1", "Clinical suspicion of DVT, OR a local sign (deep-vein tenderness, entire "
+               "leg swollen, calf 3 cm larger, pitting oedema), OR Wells two-level score >= 2 "
+               "(history answers 'bedridden 3 days or more' and 'recent surgery or "
+               "immobilisation' score Wells item 3; 'previous DVT' scores item 9)."),
+    "RF-INF": ("1.5", "A red, hot, swollen limb without systemic features."),
+    "RF-INF-BONE-JOINT": ("1.5", "Suspected septic arthritis or osteomyelitis without systemic "
+                          "features."),
+    "RF-SPINAL-INF": ("1.5", "Suspected spinal infection (fever, IV drug use, "
+                      "immunosuppression)."),
+    "RF-NEURO": ("1.9", "A power deficit on one side only (a drop of 1 grade or more, or a new "
+                 "grade 3 or below)."),
+    "RF-FRACTURE": ("1.7", "Ottawa ankle/foot rule positive; or, after an acute knee injury, "
+                    "the Ottawa knee rule positive (age 55 or over counts)."),
+    "RF-CLTI": ("1.3", "Ischaemic rest pain for 2 weeks or more, or a non-healing wound or "
+                "gangrene, without infection or recent deterioration."),
+    "RF-MAL": ("1.8", "History of cancer with any other malignancy flag, or two or more "
+               "malignancy flags, without a cord-compression feature."),
+    "RF-MAL-SINGLE": ("1.8", "Exactly one malignancy flag and no history of cancer, OR a "
+                      "history of cancer with no other flag."),
+}  # fmt: skip
 
 
 def evaluate(facts: dict[str, Any]) -> list[Fired]:
@@ -380,8 +522,24 @@ def evaluate(facts: dict[str, Any]) -> list[Fired]:
     return sorted(fired, key=lambda f: Urgency.ORDER[f.urgency])
 
 
+# Written safety-netting advice for back-related leg pain without cauda equina signs
+# (SPEC product decisions "Cauda equina"; SPEC 1.4 app rule, counselling step [S17]; the
+# symptoms are the CES red flags of SPEC 1.4 [S13, S14, S15, S21]).
+SAFETY_NETTING_HEADING = (
+    "Go to the emergency department (A&E) immediately, or call 999, if you notice:"
+)
+SAFETY_NETTING_SIGNS = (
+    "numbness, tingling or pins and needles around your bottom, genitals or inner thighs "
+    "(where you would sit on a saddle)",
+    "difficulty starting to pass urine, not feeling your bladder fill or urine passing, or "
+    "not being able to pass urine",
+    "leaking urine or losing control of your bowels, or not feeling when you need to go",
+    "new problems getting or keeping an erection, or loss of feeling in your genitals",
+    "pain, numbness or weakness in both legs, or weakness that is getting worse",
+)
 SAFETY_NETTING = (
-    "If you develop numbness around your bottom or genitals, problems passing urine or "
-    "controlling your bladder or bowel, or weakness in both legs, go to the emergency "
-    "department immediately. [S17]"
+    SAFETY_NETTING_HEADING[:-1]
+    + ": "
+    + "; ".join(SAFETY_NETTING_SIGNS)
+    + ". These can be signs of cauda equina syndrome, which needs treatment within hours."
 )

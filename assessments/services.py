@@ -18,6 +18,7 @@ from simple_history.utils import update_change_reason
 from assessments import red_flags
 from assessments.instruments import get_instrument
 from assessments.models import (
+    ONSET_EARLIEST,
     Amendment,
     Assessment,
     AssessmentKind,
@@ -73,6 +74,12 @@ def assessment_save_section(
             raise AssessmentLockedError(
                 "This assessment is signed: give a reason for the amendment."
             )
+        onset = changes.get("onset_on", assessment.onset_on)
+        if onset and onset > assessment.assessed_on:
+            # SPEC 1.2: an onset after the assessment date is refused (whatever the write path).
+            raise AssessmentError("The onset date cannot be after the assessment date.")
+        if onset and onset < ONSET_EARLIEST:
+            raise AssessmentError("Enter an onset date from 1900 on.")
         for name, value in changes.items():
             setattr(assessment, name, value)
         if locked.is_locked:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from assessments import selectors, services
+from assessments import api, selectors, services
 from assessments.forms import (
     SECTION_FORMS,
     SECTION_TITLES,
@@ -285,6 +285,8 @@ class SummaryView(ClinicalMixin, View):
                 "events": list(assessment.red_flags.all()),
                 "score_lines": selectors.score_lines(assessment),
                 "prompts": selectors.prompts_for(assessment),
+                # SPEC 1.4 app rule [S17]: written advice for back-related leg pain.
+                "ces_safety_netting": api.assessment_needs_ces_safety_netting(assessment),
             },
         )
 

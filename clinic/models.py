@@ -50,6 +50,42 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Alert the clinician after this many days without any exercise log.",
     )
+    # Symptom-driven progression (issue 14): thresholds the SPEC marks [D] or [M] are
+    # clinic settings with the SPEC's value (or the product's choice) as default; each
+    # proposal shows the values it used.
+    progression_pain_rise = models.PositiveSmallIntegerField(
+        "progression: pain rise allowed (points)",
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Pain during exercise may rise this many points above baseline and settle "
+        "by the next day (SPEC 4.5 default 2 [M]).",
+    )
+    progression_min_sessions = models.PositiveSmallIntegerField(
+        "progression: sessions before a proposal",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Logged sessions of an exercise (since the last decision) before progress "
+        "is proposed (default 6: a product choice [D]; the SPEC gives no number).",
+    )
+    progression_easy_run = models.PositiveSmallIntegerField(
+        "progression: 'too easy' ratings running",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="'Too easy' this many sessions running proposes progress (default 2 [D]).",
+    )
+    progression_hard_run = models.PositiveSmallIntegerField(
+        "progression: 'too hard' ratings running",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="'Too hard' this many sessions running proposes a regression (default 2 [D]).",
+    )
+    progression_pain_skips = models.PositiveSmallIntegerField(
+        "progression: skips for pain",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Sessions skipped for pain (since the last decision) that propose a "
+        "regression (default 2 [D]).",
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 

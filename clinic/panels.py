@@ -9,6 +9,8 @@ and returns ``(template_name, context)`` or ``None`` when it has nothing to show
 - ``patient_banner``: top of the patient page (open red flags)
 - ``patient_actions``: buttons next to "Edit" on the patient page
 - ``patient_sections``: cards in the patient page's right-hand column
+- ``plan_sections``: cards above the programme on the plan page (providers also get
+  ``plan``)
 
 Navigation works the same way: an app adds its entries to the staff site's
 menu with ``register_nav`` (the base app names no feature app's URL).
@@ -23,7 +25,9 @@ from dataclasses import dataclass
 Provider = Callable[..., tuple[str, dict] | None]
 _slots: dict[str, list[Provider]] = defaultdict(list)
 
-SLOTS = {"dashboard_top", "patient_banner", "patient_actions", "patient_sections"}
+SLOTS = {"dashboard_top", "patient_banner", "patient_actions", "patient_sections", "plan_sections"}
+# Slots whose providers also receive the page's ``plan``.
+PLAN_SLOTS = {"plan_sections"}
 
 
 def register(slot: str) -> Callable[[Provider], Provider]:

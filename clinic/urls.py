@@ -58,6 +58,7 @@ urlpatterns = [
     path("patients/<uuid:patient_id>/assessments/", include("assessments.urls")),
     path("exercises/", include("exercises.urls")),
     path("programmes/", include("programmes.urls")),
+    path("programmes/", include("tracking.urls")),
     path("alerts/", include("alerts.urls")),
     path("", include("reminders.urls")),
     path("fhir/R4/", include("fhir_r4.api_urls")),

@@ -100,13 +100,16 @@ EXERCISES: list[dict] = [
         2,
         "Comfortable shoes; a flat route, track or treadmill",
         (1, None, None, 30),
+        # The warm-up and cool-down are separate items of the PAD template (SPEC 4.1 [S78]),
+        # so the steps do not add their own; the pain level is said in words (SPEC 4.1:
+        # "moderate-to-maximum claudication"), not on a scale the patient is never shown.
         [
-            "Warm up with 5 minutes of easy walking.",
-            "Walk at a brisk pace until the calf pain is moderate to strong (about 3 to 4 out of 5).",
+            "Do your warm-up first (it is a separate exercise on your plan).",
+            "Walk at a brisk pace until the leg pain is moderate to strong: you would like to stop, but could manage a few more steps.",
             "Stop and stand or sit until the pain has completely gone.",
             "Start walking again at the same pace.",
             "Repeat walk and rest until you have walked for the time on your plan (rest time does not count).",
-            "Cool down with 5 minutes of easy walking.",
+            "Finish with your cool-down (also a separate exercise on your plan).",
         ],
         "A cramping ache in the calf, thigh or buttock that builds as you walk and settles within a few minutes of rest. This is expected and is how the exercise works.",
         STOP_PAD,

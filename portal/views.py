@@ -36,7 +36,7 @@ from reminders import calendar as reminder_calendar
 from reminders.delivery import reminders_unsubscribe
 from reminders.models import CalendarFeed
 from reminders.services import reminder_preference_for, reminder_preference_update
-from tracking import progress, self_screen
+from tracking import progress, progression, self_screen
 from tracking import services as activity
 from tracking.models import SkipReason
 
@@ -197,6 +197,11 @@ class ProgrammeView(PatientRequiredMixin, View):
                 "plan": plan,
                 "version": version,
                 "phases": programmes_api.group_by_phase(prescriptions),
+                "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
+                # Accepted progression decisions of the last 14 days (issue 14).
+                "moved_on": progression.recent_changes_for_patient(
+                    self.patient, _today(self.patient)
+                ),
             },
         )
 
@@ -221,6 +226,7 @@ class HandoutView(PatientRequiredMixin, View):
                 "version": version,
                 "phases": programmes_api.group_by_phase(prescriptions),
                 "back_url": reverse("portal:programme"),
+                "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
             },
         )
 
@@ -232,19 +238,32 @@ class CheckInView(PatientRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"form": CheckInForm(), "last": activity.last_check_in(self.patient)},
+            {
+                "form": CheckInForm(),
+                "last": activity.last_check_in(self.patient),
+                "ces_safety_netting": self._safety_netting(),
+            },
         )
+
+    def _safety_netting(self) -> bool:
+        plan = programmes_api.active_plan(self.patient)
+        return programmes_api.ces_safety_netting_for(self.patient, plan)
 
     def post(self, request):
         form = CheckInForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(
+                request,
+                self.template_name,
+                {"form": form, "ces_safety_netting": self._safety_netting()},
+                status=400,
+            )
         check_in = activity.check_in_submit(
             patient=self.patient,
             pain_now=form.cleaned_data["pain_now"],
             answers=form.answers(),
         )
-        advice = self_screen.ADVICE.get(check_in.urgency)
+        advice = self_screen.advice_for(check_in.red_flags)
         return render(
             request,
             "portal/check_in_done.html",

@@ -11,11 +11,13 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet, Subquery
 
+from assessments import api as assessments_api
 from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 
 __all__ = [
     "active_plan",
+    "ces_safety_netting_for",
     "exercises_due",
     "group_by_phase",
     "version_on",
@@ -67,3 +69,21 @@ def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
             phases.append({"number": p.phase, "name": p.phase_name, "rows": []})
         phases[-1]["rows"].append(p)
     return phases
+
+
+# The shipped sciatica template (SPEC 4.6): its plans are back-related leg pain.
+BACK_RELATED_TEMPLATE_SLUGS = frozenset({"sciatica-graded-activity"})
+
+
+def ces_safety_netting_for(patient: Patient, plan: TreatmentPlan | None = None) -> bool:
+    """Whether the patient is given the cauda equina safety-netting advice (SPEC product
+    decisions "Cauda equina"; SPEC 1.4 [S17]): the plan's assessment decides when it has a
+    working diagnosis; otherwise a plan from the sciatica template, or the patient's latest
+    assessment with a working diagnosis, means back-related leg pain."""
+    assessment = plan.assessment if plan is not None and plan.assessment_id else None
+    if assessment is not None and assessment.working_diagnosis:
+        return assessments_api.assessment_needs_ces_safety_netting(assessment)
+    template = plan.template if plan is not None and plan.template_id else None
+    if template is not None and template.slug in BACK_RELATED_TEMPLATE_SLUGS:
+        return True
+    return assessments_api.patient_needs_ces_safety_netting(patient)

@@ -281,6 +281,34 @@ def prescription_change(
 
 
 @transaction.atomic
+def prescription_step(
+    *,
+    plan: TreatmentPlan,
+    prescription: Prescription,
+    by: User,
+    exercise: Exercise | None = None,
+    changes: dict | None = None,
+    note: str,
+    request: HttpRequest | None = None,
+) -> Prescription:
+    """Apply an accepted progression proposal: a new programme version in which the
+    prescription's lineage moves to ``exercise`` (the next along the progression link)
+    or takes the dose ``changes``. Only a clinician's accept calls this (issue 14)."""
+    _check_current(plan, prescription)
+    version = _editable_version(plan=plan, by=by, note=note)
+    target = _in_version(version, prescription)
+    if exercise is not None:
+        target.exercise = exercise
+    for key, value in (changes or {}).items():
+        if key in DOSE_FIELDS:
+            setattr(target, key, value)
+    target.full_clean(exclude=["version", "lineage"])
+    target.save()
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
+    return target
+
+
+@transaction.atomic
 def prescription_remove(
     *, plan: TreatmentPlan, prescription: Prescription, by: User, request: HttpRequest | None = None
 ) -> ProgrammeVersion:

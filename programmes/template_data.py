@@ -107,6 +107,72 @@ TEMPLATES: list[dict] = [
         "outcomes": [{"instrument_code": "VISA-A", "at_weeks": [0, 6, 12]}],  # [D]
     },
     {
+        # SPEC 3 PP8 (insertional Achilles tendinopathy / Haglund's / retrocalcaneal bursitis:
+        # posterior heel pain at the insertion, shoe heel-counter pressure [S75, S76]); the
+        # mid-portion protocol of SPEC 4.2 is for the tendon 2-6 cm above [S77]. The SPEC
+        # gives no dosage for the insertional form: written for the clinical lead to check
+        # (SPEC product decisions, templates without sourced dosage). Calf raises stay on
+        # flat ground: no heel drops off a step (loaded dorsiflexion compresses the
+        # insertion), so the one-leg calf raise is not progressed along its library link.
+        "slug": "achilles-insertional",
+        "name": "Insertional Achilles tendinopathy: loading on the flat",
+        "condition": "Insertional Achilles tendinopathy / Haglund's",
+        "summary": "Calf holds for pain relief, then calf raises on flat ground (both legs, then one leg, then with added weight) and seated calf raises; no heel drops off a step and no calf stretching into the heel. Twelve weeks.",
+        "duration_weeks": 12,
+        "pain_rule": "Pain at the back of the heel up to 3 out of 10 during the exercises is acceptable if it is back to usual by the next morning. More than that, or morning stiffness getting worse: go back a step and tell your physiotherapist.",
+        "progression_criteria": "Double-leg calf raises 3 x 15 with pain at most 3/10 and no worse next morning: single-leg calf raises on the flat. Single-leg 3 x 15 easy: add weight (backpack). Do not progress to heel drops off a step.",
+        "sources": "S75, S76, S77",
+        "awaiting_clinical_review": True,
+        "phases": [
+            {
+                "number": 1,
+                "name": "Settle and load",
+                "start_week": 1,
+                "duration_weeks": 4,
+                "progression_criteria": "Double-leg calf raises 3 x 15 with pain at most 3/10, no worse the next morning.",
+                "items": [
+                    _item("isometric-calf-hold", 5, hold_s=30, side="affected"),
+                    _item(
+                        "calf-raise-double",
+                        3,
+                        reps=15,
+                        notes="On flat ground only: do not let your heels drop below the floor.",
+                    ),
+                    _item("seated-calf-raise", 3, reps=15, side="affected"),
+                ],
+            },
+            {
+                "number": 2,
+                "name": "Build strength on the flat",
+                "start_week": 5,
+                "duration_weeks": 8,
+                "progression_criteria": "Single-leg calf raises 3 x 15 easy: add weight in a backpack.",
+                "items": [
+                    _item(
+                        "calf-raise-single",
+                        3,
+                        reps=15,
+                        side="affected",
+                        days_of_week=MON_WED_FRI,
+                        notes="On flat ground only, not off a step.",
+                    ),
+                    _item(
+                        "seated-calf-raise",
+                        3,
+                        reps=15,
+                        side="affected",
+                        days_of_week=MON_WED_FRI,
+                        load="Weight on the knee when easy",
+                    ),
+                ],
+            },
+        ],
+        "outcomes": [
+            {"instrument_code": "VISA-A", "at_weeks": [0, 6, 12]},
+            {"instrument_code": "NPRS", "every_weeks": 2},
+        ],
+    },
+    {
         # SPEC 4.3: 10 reps x 10 s hold, 3 x daily [M]; 8 weeks [V] [S83].
         "slug": "plantar-heel-stretch",
         "name": "Plantar heel pain: plantar-fascia-specific stretch",
@@ -138,9 +204,12 @@ TEMPLATES: list[dict] = [
                 ],
             }
         ],
+        # SPEC 4.3 names the FFI pain subscale [S83], but the FFI is optional and not
+        # implemented (SPEC product decisions: "FFI: optional; not needed in the first
+        # release"), so the schedule offers what is: NPRS (first-step pain) and the LEFS.
         "outcomes": [
-            {"instrument_code": "FFI", "at_weeks": [0, 8]},
             {"instrument_code": "NPRS", "every_weeks": 2},
+            {"instrument_code": "LEFS", "at_weeks": [0, 8]},
         ],
     },
     {
@@ -174,6 +243,17 @@ TEMPLATES: list[dict] = [
                     _item("glute-bridge", 3, reps=10, days_of_week=MON_WED_FRI, load="Moderate"),
                     _item("mini-squat-30", 3, reps=10, days_of_week=MON_WED_FRI, load="Moderate"),
                     _item("step-down", 3, reps=10, days_of_week=MON_WED_FRI, load="Moderate"),
+                    # SPEC 4.4 typical content: quadriceps strengthening [M]; an open-chain
+                    # exercise in the 90-45 degree arc, where patellofemoral joint stress is
+                    # lower (general practice, awaiting clinical review).
+                    _item(
+                        "long-arc-quads",
+                        3,
+                        reps=10,
+                        days_of_week=MON_WED_FRI,
+                        load="Ankle weight, moderate",
+                        notes="Straighten only from 90 to 45 degrees of knee bend (not the last part of the way).",
+                    ),
                 ],
             }
         ],
@@ -183,25 +263,30 @@ TEMPLATES: list[dict] = [
         ],
     },
     {
-        # SPEC 4.5 [V2, low confidence] [S87]: stages 1-3 hold 6-7 s, relax 2-3 s,
-        # 5-7 reps, 3-5 x daily (we start at the low end); stage 4 mini squat to 30
-        # degrees. Programmes of 8-12 weeks. Progression criterion [D]/[M].
+        # SPEC 4.5 [V2, low confidence] [S87]. The four quadriceps stages (hold 6-7 s,
+        # relax 2-3 s, 5-7 reps, 3-5 x daily; stage 4 mini squats to 30 degrees) are
+        # criterion-based, not date blocks: the patient stays on the current stage until
+        # it is done with pain at most 2 points above baseline and no increase the next day
+        # ([D]/[M]); the clinician then moves them on along the exercise's progression link
+        # (quad sets -> short-arc -> long-arc -> mini squat) in a new programme version.
+        # Progressive resistance >= 2 days/week at 60-80 % 1RM, 8-12 reps; aerobic activity
+        # 30-60 min/day; programmes 8-12 weeks, 3-5 sessions/week [S87].
         "slug": "knee-oa-quads",
-        "name": "Knee osteoarthritis: quadriceps progression in stages",
+        "name": "Knee osteoarthritis: quadriceps stages, progressive resistance and aerobic activity",
         "condition": "Knee osteoarthritis",
-        "summary": "Four stages: quadriceps sets, short-arc quads, long-arc quads (each hold 6-7 s, relax 2-3 s, 5-7 reps, 3-5 times a day), then mini squats to 30 degrees. Eight weeks, two per stage.",
-        "duration_weeks": 8,
+        "summary": "Quadriceps stages moved on by a pain criterion, not by date (quad sets, short-arc quads, long-arc quads, then mini squats to 30 degrees); progressive resistance at 60-80 % of one-repetition maximum, 8-12 reps, at least 2 days a week; 30-60 minutes of aerobic activity a day. Twelve weeks.",
+        "duration_weeks": 12,
         "pain_rule": "Pain during the exercise may rise up to 2 points above your usual level, and should be back to usual by the next morning.",
-        "progression_criteria": "Move to the next stage when the current one is done with pain at most 2 points above baseline and no increase the next day [M].",
+        "progression_criteria": "Quadriceps stages: move to the next stage when the current one is done with pain at most 2 points above baseline and no increase the next day [M]; the clinician moves the patient on (a new programme version), not the calendar. Resistance: when 12 reps are easy at the set load, increase the load so that 8-12 reps are hard (60-80 % of 1RM) [S87].",
         "sources": "S87",
         "awaiting_clinical_review": True,
         "phases": [
             {
                 "number": 1,
-                "name": "Stage 1: quadriceps sets",
+                "name": "Quadriceps stages, resistance and aerobic activity",
                 "start_week": 1,
-                "duration_weeks": 2,
-                "progression_criteria": "Pain at most 2 points above baseline, no increase next day.",
+                "duration_weeks": 12,
+                "progression_criteria": "Current quadriceps stage done with pain at most 2 points above baseline and no increase the next day: move to the next stage.",
                 "items": [
                     _item(
                         "quadriceps-sets",
@@ -209,58 +294,23 @@ TEMPLATES: list[dict] = [
                         reps=5,
                         hold_s=6,
                         sessions_per_day=3,
-                        notes="Relax 2-3 s between reps. Range: 5-7 reps, 6-7 s, 3-5 times a day.",
-                    )
-                ],
-            },
-            {
-                "number": 2,
-                "name": "Stage 2: short-arc quads",
-                "start_week": 3,
-                "duration_weeks": 2,
-                "progression_criteria": "Pain at most 2 points above baseline, no increase next day.",
-                "items": [
+                        notes="Stage 1 of 4. Relax 2-3 s between reps (range 5-7 reps, 6-7 s, 3-5 times a day). Your physiotherapist moves you to the next stage when this is comfortable.",
+                    ),
                     _item(
-                        "short-arc-quads",
-                        1,
-                        reps=5,
-                        hold_s=6,
-                        sessions_per_day=3,
-                        notes="Relax 2-3 s between reps.",
-                    )
-                ],
-            },
-            {
-                "number": 3,
-                "name": "Stage 3: long-arc quads",
-                "start_week": 5,
-                "duration_weeks": 2,
-                "progression_criteria": "Pain at most 2 points above baseline, no increase next day.",
-                "items": [
+                        "sit-to-stand",
+                        3,
+                        reps=10,
+                        days_of_week=mask(TUE, FRI),
+                        load="60-80 % of 1RM: a weight you can lift 8-12 times and no more",
+                        notes="Hold a weight against your chest when standing up gets easy.",
+                    ),
                     _item(
-                        "long-arc-quads",
+                        "stationary-cycling",
                         1,
-                        reps=5,
-                        hold_s=6,
-                        sessions_per_day=3,
-                        notes="Relax 2-3 s between reps.",
-                    )
-                ],
-            },
-            {
-                "number": 4,
-                "name": "Stage 4: mini squats to 30 degrees",
-                "start_week": 7,
-                "duration_weeks": 2,
-                "progression_criteria": "",
-                "items": [
-                    _item(
-                        "mini-squat-30",
-                        1,
-                        reps=5,
-                        sessions_per_day=3,
-                        notes="Rest 2-3 s between reps.",
-                    )
+                        duration_min=30,
+                        days_of_week=MON_WED_FRI,
+                        notes="Or brisk walking. Aim for 30-60 minutes of activity a day in all.",
+                    ),
                 ],
             },
         ],
@@ -315,43 +365,65 @@ TEMPLATES: list[dict] = [
         ],
     },
     {
-        # SPEC 4.7: pre-running criteria [V] [S92]; template values [V2, low
-        # confidence] [S93, S94]; "Warden 2024" values deliberately not encoded [D].
+        # SPEC 4.7: pre-running criteria [V] [S92] (first: resolution of bony tenderness);
+        # template values [V2, low confidence] [S93, S94]; "Warden 2024" values deliberately
+        # not encoded [D]. Hopping is a loading test, so it comes only after bony tenderness
+        # has resolved (SPEC 4.7 criterion 1; the exercise's contraindication is an unhealed
+        # bone stress injury).
         "slug": "bsi-return-to-running",
         "name": "Return to running after a bone stress injury",
         "condition": "Bone stress injury (lower limb)",
-        "summary": "Meet the pre-running criteria first, then a graded walk-run programme on alternate days.",
+        "summary": "Pain-free walking and strength first; the hop and jog tests only once the bone is no longer tender; then a graded walk-run programme on alternate days.",
         "duration_weeks": 8,
         "pain_rule": "No pain during the return to running. Pain at the bone that keeps appearing: stop and contact your physiotherapist. Soreness lasting more than 24 hours: go back a stage.",
-        "progression_criteria": "Before running [V] [S92]: no bony tenderness; pain-free walking; radiological healing in high-risk BSIs; strength, functional and loading tests passed; contributing factors identified. Clinic checks [V2, low confidence] [S93, S94]: pain-free daily activity; 30 minutes brisk walking pain-free; single-leg stand 10 s; single-leg squat x 10; jog on the spot 1 minute; hops 10-15 or 30 s with pain at most 2/10.",
+        "progression_criteria": "Before running [V] [S92]: no bony tenderness; pain-free walking; radiological healing in high-risk BSIs; strength, functional and loading tests passed; contributing factors identified. Clinic checks [V2, low confidence] [S93, S94]: pain-free daily activity; 30 minutes brisk walking pain-free; single-leg stand 10 s; single-leg squat x 10; jog on the spot 1 minute; hops 10-15 or 30 s with pain at most 2/10. The hop test is done only after bony tenderness has resolved.",
         "sources": "S92, S93, S94",
         "awaiting_clinical_review": True,
         "phases": [
             {
                 "number": 1,
-                "name": "Pre-running criteria",
+                "name": "Walking and strength",
                 "start_week": 1,
                 "duration_weeks": 2,
-                "progression_criteria": "All pre-running criteria met.",
+                "progression_criteria": "No bony tenderness on pressing the bone, and 30 minutes of brisk walking pain-free [S92, S93].",
                 "items": [
                     _item("brisk-walk", 1, duration_min=30),
                     _item("single-leg-balance", 3, hold_s=10, side="affected"),
                     _item("single-leg-squat", 1, reps=10, side="affected"),
                     _item("calf-raise-single", 3, reps=15, side="affected"),
+                ],
+            },
+            {
+                "number": 2,
+                "name": "Loading tests (bone no longer tender)",
+                "start_week": 3,
+                "duration_weeks": 1,
+                "progression_criteria": "Jog on the spot 1 minute and 10-15 hops with pain at most 2/10 [S93, S94].",
+                "items": [
+                    _item(
+                        "jog-on-the-spot",
+                        1,
+                        duration_min=1,
+                        days_of_week=mask(TUE, SAT),
+                        notes="Test only: pain-free.",
+                    ),
                     _item(
                         "hop-on-the-spot",
                         1,
                         reps=10,
                         days_of_week=mask(TUE, SAT),
-                        notes="Test only: pain at most 2/10.",
+                        notes="Test only, once your physiotherapist has found the bone no longer tender: pain at most 2/10.",
+                    ),
+                    _item(
+                        "calf-raise-single", 3, reps=15, side="both", days_of_week=mask(TUE, THU)
                     ),
                 ],
             },
             {
-                "number": 2,
+                "number": 3,
                 "name": "Walk-run",
-                "start_week": 3,
-                "duration_weeks": 6,
+                "start_week": 4,
+                "duration_weeks": 5,
                 "progression_criteria": "Pain-free during and the day after: add running time.",
                 "items": [
                     _item(
@@ -468,13 +540,15 @@ TEMPLATES: list[dict] = [
         ],
     },
     {
-        # SPEC 4.8 and the product decisions: CECS without a sourced template [D].
+        # SPEC 4.8 and the product decisions: CECS without a sourced template [D]. The pain
+        # rule follows SPEC 3 PP3: CECS pain subsides very slowly or incompletely after
+        # stopping [S26, S71]; worsening pain with a tense compartment is SPEC 1.6 (E).
         "slug": "cecs-gait-retraining",
         "name": "Exertional leg pain (CECS): gait retraining",
         "condition": "Chronic exertional compartment syndrome",
         "summary": "Running with a higher step rate and shorter stride, with anterior shin and calf strength. Surgery versus gait retraining is a shared decision.",
         "duration_weeks": 6,
-        "pain_rule": "Stop running when the tightness or pain builds; it should ease quickly at rest. Severe pain, numbness or a tense, hard compartment that does not ease: emergency (SPEC 1.6).",
+        "pain_rule": "Stop running when the tightness or pain builds. With this condition it often eases only slowly after you stop, sometimes not completely: rest until it has settled before you run again. Pain that keeps getting worse after you have stopped, with a tight, swollen calf or shin, numbness or weakness: go to A&E now.",
         "progression_criteria": "Pain-free at the new step rate: add 5 minutes a week.",
         "sources": "",
         "awaiting_clinical_review": True,

@@ -19,7 +19,7 @@ from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
 from patients.models import Patient
 from programmes import services
-from programmes.api import group_by_phase
+from programmes.api import ces_safety_netting_for, group_by_phase
 from programmes.forms import (
     CloseForm,
     GoalForm,
@@ -452,5 +452,6 @@ class PlanHandoutView(PlanMixin, View):
                 "clinic": self.plan.patient.clinic,
                 "version": version,
                 "phases": group_by_phase(prescriptions),
+                "ces_safety_netting": ces_safety_netting_for(self.plan.patient, self.plan),
             },
         )

@@ -22,6 +22,7 @@ Summaries are for clinicians in the staff UI only; they are never emailed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max
@@ -38,6 +39,62 @@ from tracking.models import CheckIn, SessionLog
 PAIN_HIGH = 7  # SPEC 2.2 severe band starts at 7 (a convention [M])
 PAIN_RISE = 2  # NPRS MCID / MDC: 2 points [S37, S38]
 ADHERENCE_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class AlertRuleDoc:
+    """One alert rule in words, for the generated docs/clinical-rules.md."""
+
+    kind: str
+    trigger: str
+    urgency: int
+    spec: str
+    sources: tuple[str, ...]
+
+
+# Kept next to the rules they describe; the thresholds are the constants above.
+ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
+    AlertRuleDoc(
+        AlertKind.RED_FLAG_REPORTED,
+        "Any self-screen question answered yes at a portal check-in (raised at once).",
+        AlertUrgency.URGENT,
+        "1.0",
+        (),
+    ),
+    AlertRuleDoc(
+        AlertKind.PAIN_HIGH,
+        f"Pain {PAIN_HIGH}/10 or more, or {PAIN_RISE} points or more above the baseline NPRS, "
+        f"in the last {ADHERENCE_WINDOW_DAYS} days: the worst pain logged during exercise, "
+        "the latest NPRS response, or the latest check-in pain.",
+        AlertUrgency.SOON,
+        "2.2",
+        ("S37", "S38"),
+    ),
+    AlertRuleDoc(
+        AlertKind.OUTCOME_WORSE,
+        "The latest complete score of an instrument worse than the first (same version) by "
+        "at least its MCID; instruments whose MCID is context only (VISA-A) raise nothing.",
+        AlertUrgency.ROUTINE,
+        "2, 6.1",
+        ("S39", "S43", "S44", "S63"),
+    ),
+    AlertRuleDoc(
+        AlertKind.LOW_ADHERENCE,
+        f"Sessions completed / prescribed over the last {ADHERENCE_WINDOW_DAYS} complete days "
+        "below the clinic's threshold (clinic setting; SPEC default 80 % [D]).",
+        AlertUrgency.SOON,
+        "5",
+        ("S96",),
+    ),
+    AlertRuleDoc(
+        AlertKind.NO_LOGS,
+        "An active programme and no exercise logged for the clinic's number of days (clinic "
+        "setting; default 5, a product choice).",
+        AlertUrgency.ROUTINE,
+        "5",
+        (),
+    ),
+)
 
 
 def _active_plan_start(patient) -> date | None:

@@ -189,3 +189,65 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in {self.checked_on}"
+
+
+# --- Symptom-driven progression (issue 14) ------------------------------------------
+
+
+class ProgressionKind(models.TextChoices):
+    PROGRESS = "progress", "Progress"
+    HOLD = "hold", "Hold"
+    REGRESS = "regress", "Regress"
+
+
+class DecisionStatus(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ProgressionDecisionQuerySet(ClinicScopedQuerySet):
+    """Decisions of patients the user may see clinically (not reception)."""
+
+
+class ProgressionDecision(models.Model):
+    """A clinician's decision on a progression proposal (``tracking.progression``):
+    accepted (a new programme version was made) or dismissed. Proposals themselves are
+    computed from the logs; only the logs after the latest decision of an exercise's
+    lineage count towards the next one. Nothing is applied without this row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="progression_decisions"
+    )
+    plan = models.ForeignKey(
+        "programmes.TreatmentPlan", on_delete=models.CASCADE, related_name="progression_decisions"
+    )
+    lineage = models.UUIDField(help_text="The prescription across programme versions.")
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=ProgressionKind.choices)
+    status = models.CharField(max_length=10, choices=DecisionStatus.choices)
+    reason = models.CharField(max_length=300)
+    change = models.CharField(max_length=300, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    rule_version = models.CharField(max_length=20)
+    result_version = models.ForeignKey(
+        ProgrammeVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgressionDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="hold"), name="progression_decision_not_hold"),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "lineage", "decided_at"], name="progression_plan_lineage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_status_display().lower()}"

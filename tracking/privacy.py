@@ -4,8 +4,15 @@ logs and check-ins with the red-flag self-screen (patient-entered)."""
 from __future__ import annotations
 
 from patients import subject_access
-from patients.subject_access import PATIENT_ENTERED, Field, Record, Section, _plain
-from tracking.models import CheckIn, SessionLog
+from patients.subject_access import (
+    CLINICIAN_ENTERED,
+    PATIENT_ENTERED,
+    Field,
+    Record,
+    Section,
+    _plain,
+)
+from tracking.models import CheckIn, ProgressionDecision, SessionLog
 
 LOG_FIELDS = [
     "outcome",
@@ -57,6 +64,22 @@ def tracking_section(*, patient) -> Section | None:
             ],
         )
         for c in CheckIn.objects.filter(patient=patient).order_by("created_at")
+    ]
+    records += [
+        Record(
+            title=f"Programme change {d.decided_at:%d %b %Y}: {d.get_kind_display()} "
+            f"{d.get_status_display().lower()}",
+            fields=[
+                Field(name, label, _json(value), CLINICIAN_ENTERED)
+                for name, label, value in (
+                    ("reason", "reason", d.reason),
+                    ("change", "change", d.change),
+                    ("decided_at", "decided at", d.decided_at),
+                )
+                if value
+            ],
+        )
+        for d in ProgressionDecision.objects.filter(patient=patient).order_by("decided_at")
     ]
     return Section(title="Home exercise and check-ins", records=records) if records else None
 

@@ -47,7 +47,35 @@ QUESTIONS: tuple[ScreenQuestion, ...] = (
     # Infection: fever with a red, hot, swollen limb is level E (SPEC 1.5 and [D]
     # Infection; [S18, S19, S20]).
     ScreenQuestion("fever_red_leg", "A fever (hot and shivery) with a red, hot leg", EMERGENCY),
+    # Cauda equina / bilateral neurology: bilateral sciatica or a bilateral deficit is level
+    # E (SPEC 1.4 [S13, S14, S15]; SPEC 1.9 and [D] Neurological deficit: bilateral -> E).
+    ScreenQuestion(
+        "both_legs",
+        "New pain, numbness or weakness in both legs, or weakness that is getting worse",
+        EMERGENCY,
+    ),
+    # Acute compartment syndrome: a tense, swollen compartment with pain out of proportion
+    # after trauma, a tight cast or bandage, or hard exercise is level E (SPEC 1.6;
+    # [S23, S24, S25]). The question names all three parts of the app rule.
+    ScreenQuestion(
+        "tight_calf",
+        "A tight, swollen calf or shin with pain that keeps getting worse (after an injury, a "
+        "tight cast or bandage, or hard exercise)",
+        EMERGENCY,
+    ),
+    # Suspected pulmonary embolism: a swollen leg with breathlessness or chest pain needs
+    # emergency care now (999). Not a SPEC rule of its own: NICE NG158 (venous
+    # thromboembolic diseases; the DVT pathway of SPEC 1.1 [S1, S2]); awaiting clinical
+    # sign-off like every rule here.
+    ScreenQuestion(
+        "leg_breathless",
+        "A swollen or painful leg together with breathlessness or chest pain",
+        EMERGENCY,
+    ),
 )
+
+# Answers that call for an ambulance (999) rather than getting to A&E yourself.
+CALL_999 = frozenset({"leg_breathless"})
 
 BY_CODE = {q.code: q for q in QUESTIONS}
 
@@ -73,6 +101,24 @@ ADVICE = {
         ),
     },
 }
+
+
+ADVICE_999 = {
+    "title": "Call 999 now",
+    "text": (
+        "A swollen or painful leg with breathlessness or chest pain can be a sign of a blood "
+        "clot in the lungs. Call 999 now for an ambulance; do not drive yourself. Do not do "
+        "your exercises today. Your physiotherapist has been told."
+    ),
+}
+
+
+def advice_for(codes) -> dict[str, str] | None:
+    """What the patient is told at once: 999 for a suspected pulmonary embolism, otherwise
+    the advice of the most urgent level answered (None when nothing was reported)."""
+    if any(c in CALL_999 for c in codes):
+        return ADVICE_999
+    return ADVICE.get(urgency_of(codes))
 
 
 def urgency_of(codes) -> str:

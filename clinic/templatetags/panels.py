@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from clinic.panels import NavEntry, nav_entries, providers
+from clinic.panels import PLAN_SLOTS, NavEntry, nav_entries, providers
 
 register = template.Library()
 
@@ -12,11 +12,13 @@ def render_panels(context, slot: str):
     """Render every panel registered for the slot, in registration order."""
     request = context["request"]
     parts = []
+    extra = {"plan": context.get("plan")} if slot in PLAN_SLOTS else {}
     for provider in providers(slot):
         result = provider(
             request=request,
             staff_member=context.get("staff_member"),
             patient=context.get("patient"),
+            **extra,
         )
         if result is not None:
             template_name, panel_context = result

@@ -23,6 +23,9 @@ NO_FLAGS = {
     "flag_weakness": "no",
     "flag_cold_foot": "no",
     "flag_fever_red_leg": "no",
+    "flag_both_legs": "no",
+    "flag_tight_calf": "no",
+    "flag_leg_breathless": "no",
 }
 
 
@@ -69,6 +72,9 @@ def test_a_check_in_without_red_flags_is_stored_and_raises_nothing(portal, patie
         ("flag_bladder_bowel", "E", "Go to A&amp;E or call 999 now"),
         ("flag_cold_foot", "E", "Go to A&amp;E or call 999 now"),
         ("flag_fever_red_leg", "E", "Go to A&amp;E or call 999 now"),
+        ("flag_both_legs", "E", "Go to A&amp;E or call 999 now"),
+        ("flag_tight_calf", "E", "Go to A&amp;E or call 999 now"),
+        ("flag_leg_breathless", "E", "Call 999 now"),
         ("flag_calf", "U", "See a doctor today"),
         ("flag_weakness", "U", "See a doctor today"),
     ],
@@ -100,6 +106,27 @@ def test_emergency_wins_over_same_day_and_a_second_report_keeps_one_open_alert(p
     # One red-flag alert (and, for pain 7/10, one pain alert): none twice.
     assert Alert.objects.filter(kind=AlertKind.RED_FLAG_REPORTED).count() == 1
     assert Alert.objects.filter(kind=AlertKind.PAIN_HIGH).count() == 1
+
+
+def test_breathlessness_with_a_swollen_leg_wins_over_other_emergencies(portal):
+    data = {"pain_now": "3", **NO_FLAGS, "flag_saddle": "yes", "flag_leg_breathless": "yes"}
+    body = portal.post(reverse("portal:check-in"), data).content.decode()
+    assert "Call 999 now" in body and "do not drive yourself" in body
+    assert "A swollen or painful leg together with breathlessness or chest pain" in body
+    check_in = CheckIn.objects.get()
+    assert check_in.urgency == "E"
+    assert check_in.red_flags == ["saddle", "leg_breathless"]
+    assert "leg_breathless" in Alert.objects.get(kind=AlertKind.RED_FLAG_REPORTED).summary
+
+
+def test_the_new_self_screen_questions_are_asked(portal):
+    body = portal.get(reverse("portal:check-in")).content.decode()
+    for text in (
+        "New pain, numbness or weakness in both legs",
+        "A tight, swollen calf or shin with pain that keeps getting worse",
+        "A swollen or painful leg together with breathlessness or chest pain",
+    ):
+        assert text in body
 
 
 def test_an_incomplete_check_in_gets_clear_messages_and_stores_nothing(portal):

@@ -4,7 +4,6 @@ template gives exactly the SPEC dosage."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from itertools import pairwise
 
 import pytest
 import time_machine
@@ -146,20 +145,27 @@ def test_patellofemoral_template_combines_hip_and_knee(clinician, patient_record
     assert plan.template.awaiting_clinical_review is True
 
 
-def test_knee_oa_template_runs_the_four_stages_in_order(clinician, patient_record):
-    # SPEC 4.5 [S87]: hold 6-7 s, 5-7 reps, 3-5 x daily; stage 4 mini squats to 30 degrees.
+def test_knee_oa_template_is_criterion_based_with_resistance_and_aerobic_work(
+    clinician, patient_record
+):
+    # SPEC 4.5 [S87]: stage 1 quad sets hold 6-7 s, 5-7 reps, 3-5 x daily; the stages are
+    # moved on by the pain criterion, not by date; progressive resistance 60-80 % 1RM,
+    # 8-12 reps, >= 2 days a week; aerobic activity 30-60 min a day.
     plan = make_plan(patient_record, clinician, slug="knee-oa-quads", start_on=START)
-    rows = _rows(plan)
-    assert [(p.phase, p.exercise.slug) for p in rows] == [
-        (1, "quadriceps-sets"),
-        (2, "short-arc-quads"),
-        (3, "long-arc-quads"),
-        (4, "mini-squat-30"),
-    ]
-    for p in rows[:3]:
-        assert (p.reps, p.hold_s, p.sessions_per_day) == (5, 6, 3)
-    for earlier, later in pairwise(rows):
-        assert later.start_on == earlier.end_on + timedelta(days=1)
+    rows = _by_slug(plan)
+    assert set(rows) == {"quadriceps-sets", "sit-to-stand", "stationary-cycling"}
+    quads = rows["quadriceps-sets"]
+    assert (quads.reps, quads.hold_s, quads.sessions_per_day) == (5, 6, 3)
+    # One stage at a time for the whole programme: no date-driven stage change.
+    assert quads.end_on == START + timedelta(weeks=12, days=-1)
+    assert not {"short-arc-quads", "long-arc-quads", "mini-squat-30"} & set(rows)
+    assert quads.exercise.progression.slug == "short-arc-quads"
+    resistance = rows["sit-to-stand"]
+    assert 8 <= resistance.reps <= 12 and "60-80 % of 1RM" in resistance.load
+    assert bin(resistance.days_of_week).count("1") >= 2
+    assert rows["stationary-cycling"].duration_min >= 30
+    assert "not the calendar" in plan.progression_criteria
+    assert "2 points above baseline" in plan.progression_criteria
     first = plan.outcomes.first()
     assert (first.instrument_code, first.every_weeks) == ("LEFS", 2)
 
@@ -182,12 +188,74 @@ def test_bone_stress_template_checks_criteria_before_walk_run(clinician, patient
     assert phase1["single-leg-balance"].hold_s == 10
     assert phase1["single-leg-squat"].reps == 10
     run = next(p for p in _rows(plan) if p.exercise.slug == "walk-run-intervals")
-    assert run.phase == 2 and run.start_on == START + timedelta(weeks=2)
+    assert run.phase == 3 and run.start_on == START + timedelta(weeks=3)
     assert "radiological healing" in plan.progression_criteria
     assert plan.template.awaiting_clinical_review is True
 
 
-@pytest.mark.parametrize("slug", ["ankle-sprain", "hamstring-strain", "cecs-gait-retraining"])
+def test_bone_stress_template_hops_only_after_bony_tenderness_has_resolved(
+    clinician, patient_record
+):
+    # SPEC 4.7 criterion 1 [S92]: resolution of bony tenderness comes first; the hop
+    # exercise's own contraindication is an unhealed bone stress injury.
+    plan = make_plan(patient_record, clinician, slug="bsi-return-to-running", start_on=START)
+    hops = [p for p in _rows(plan) if p.exercise.slug == "hop-on-the-spot"]
+    assert hops and all(p.phase == 2 and p.start_on >= START + timedelta(weeks=2) for p in hops)
+    phase1 = ProgrammeTemplate.objects.get(clinic=None, slug="bsi-return-to-running").phases.get(
+        number=1
+    )
+    assert "No bony tenderness" in phase1.progression_criteria
+    assert not phase1.items.filter(exercise__slug="hop-on-the-spot").exists()
+
+
+def test_pad_walking_steps_do_not_double_the_warm_up_and_say_the_pain_in_words():
+    ensure_library()
+    walk = Exercise.objects.get(clinic=None, slug="walking-intervals-claudication")
+    assert "5 minutes" not in walk.patient_steps
+    assert "out of 5" not in walk.patient_steps
+    assert "moderate to strong" in walk.patient_steps
+    assert "separate exercise on your plan" in walk.patient_steps
+
+
+def test_cecs_pain_rule_says_it_eases_slowly():
+    # SPEC 3 PP3: CECS pain subsides very slowly or incompletely [S26, S71].
+    ensure_library()
+    template = ProgrammeTemplate.objects.get(clinic=None, slug="cecs-gait-retraining")
+    assert "ease quickly" not in template.pain_rule
+    assert "eases only slowly" in template.pain_rule
+
+
+def test_patellofemoral_template_has_an_open_chain_quadriceps_exercise(clinician, patient_record):
+    plan = make_plan(patient_record, clinician, slug="pfp-hip-knee", start_on=START)
+    lunge = _by_slug(plan)["long-arc-quads"]
+    assert "90 to 45 degrees" in lunge.notes
+
+
+def test_plantar_heel_template_schedules_only_implemented_measures(clinician, patient_record):
+    from assessments.instruments import get_instrument
+
+    plan = make_plan(patient_record, clinician, slug="plantar-heel-stretch", start_on=START)
+    codes = [o.instrument_code for o in plan.outcomes.all()]
+    assert "FFI" not in codes and codes == ["NPRS", "LEFS"]
+    for code in codes:
+        assert get_instrument(code.lower())
+
+
+def test_insertional_achilles_template_keeps_calf_raises_on_the_flat(clinician, patient_record):
+    plan = make_plan(patient_record, clinician, slug="achilles-insertional", start_on=START)
+    rows = _rows(plan)
+    slugs = {p.exercise.slug for p in rows}
+    assert {"isometric-calf-hold", "calf-raise-double", "calf-raise-single"} <= slugs
+    assert not {"eccentric-heel-drop-straight-knee", "eccentric-heel-drop-bent-knee"} & slugs
+    assert plan.template.awaiting_clinical_review is True
+    assert "not off a step" in next(p for p in rows if p.exercise.slug == "calf-raise-single").notes
+    first = plan.outcomes.first()
+    assert (first.instrument_code, first.at_weeks) == ("VISA-A", [0, 6, 12])
+
+
+@pytest.mark.parametrize(
+    "slug", ["ankle-sprain", "hamstring-strain", "cecs-gait-retraining", "achilles-insertional"]
+)
 def test_unsourced_templates_are_marked_awaiting_clinical_review(slug):
     ensure_library()
     assert ProgrammeTemplate.objects.get(clinic=None, slug=slug).awaiting_clinical_review

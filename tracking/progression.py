@@ -1,0 +1,401 @@
+"""Symptom-driven progression (issue 14): per exercise of an active plan, propose
+progress / hold / regress from what the patient logged, with the reason in words and the
+data behind it. A proposal is only ever applied when a clinician accepts it (a new
+programme version); a dismissal is recorded too. Only the logs after the latest decision
+of an exercise's lineage count towards the next proposal.
+
+The rules (each number a clinic setting with the SPEC's value as default, or the
+template's pain rule in ``programmes.progression``):
+
+- regress: sessions skipped for pain >= ``progression_pain_skips`` [D]; or "too hard"
+  ``progression_hard_run`` sessions running [D]; or pain during exercise above the
+  template's pain rule in the last ``PAIN_RUN`` sessions logged with pain (SPEC 4.x pain
+  rules; knee OA and plans without a template: baseline + ``progression_pain_rise``,
+  SPEC 4.5 [M]);
+- progress: pain within the rule in every session counted and none rated hard, and
+  either "too easy" ``progression_easy_run`` sessions running [D], or at least
+  ``progression_min_sessions`` sessions done in full [D] (PAD: the full walking time,
+  SPEC 4.1 "increase walking distance or speed as tolerated" [S78]; templates that
+  progress only when pain-free, SPEC 4.2 [S81] and 4.7 [S93], need pain 0);
+- otherwise hold.
+
+Progress follows the exercise's progression link (unless the template says not to),
+otherwise the next dose step (``programmes.progression.dose_step``); regress follows the
+regression link or a dose step down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+
+from assessments.models import OutcomeResponse
+from clinic.models import Clinic
+from exercises.models import Exercise, dose_text
+from patients.models import Patient
+from programmes import services as programme_services
+from programmes.models import PlanStatus, Prescription, TreatmentPlan
+from programmes.progression import PainRule, dose_step, pain_rule_for
+from tracking.models import (
+    DecisionStatus,
+    Effort,
+    ProgressionDecision,
+    ProgressionKind,
+    SessionLog,
+    SessionOutcome,
+)
+
+RULE_VERSION = "prog-2026.1"
+PAIN_RUN = 2  # sessions running above the pain rule before a regression [D]
+NOTICE_DAYS = 14  # the patient sees "moved you on" for this many days
+
+
+class ProgressionError(Exception):
+    """A proposal that is no longer current, or that has no step to apply."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    pain_rise: int = 2
+    min_sessions: int = 6
+    easy_run: int = 2
+    hard_run: int = 2
+    pain_skips: int = 2
+
+    @classmethod
+    def for_clinic(cls, clinic: Clinic) -> Thresholds:
+        return cls(
+            pain_rise=clinic.progression_pain_rise,
+            min_sessions=clinic.progression_min_sessions,
+            easy_run=clinic.progression_easy_run,
+            hard_run=clinic.progression_hard_run,
+            pain_skips=clinic.progression_pain_skips,
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "pain_rise": self.pain_rise,
+            "min_sessions": self.min_sessions,
+            "easy_run": self.easy_run,
+            "hard_run": self.hard_run,
+            "pain_skips": self.pain_skips,
+        }
+
+
+@dataclass(frozen=True)
+class LogFact:
+    performed_on: date
+    outcome: str
+    skip_reason: str = ""
+    pain_during: int | None = None
+    difficulty: int | None = None
+    duration_min_done: int | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    reason: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _run(values: Sequence[int], n: int, wanted: int) -> bool:
+    return len(values) >= n and all(v == wanted for v in values[-n:])
+
+
+def judge(
+    logs: Sequence[LogFact],
+    *,
+    rule: PainRule,
+    thresholds: Thresholds,
+    baseline: float | None,
+    prescribed_minutes: int | None = None,
+) -> Verdict:
+    """Progress, hold or regress for one exercise from its logs (oldest first)."""
+    th = thresholds
+    attempted = [
+        log for log in logs if log.outcome in (SessionOutcome.DONE, SessionOutcome.PARTIAL)
+    ]
+    pains = [log.pain_during for log in attempted if log.pain_during is not None]
+    ratings = [log.difficulty for log in attempted if log.difficulty is not None]
+    pain_skips = sum(
+        1 for log in logs if log.outcome == SessionOutcome.SKIPPED and log.skip_reason == "pain"
+    )
+    ceiling: float | None = rule.ceiling
+    if rule.above_baseline:
+        ceiling = baseline + th.pain_rise if baseline is not None else None
+    data: dict[str, Any] = {
+        "sessions_logged": len(logs),
+        "sessions_attempted": len(attempted),
+        "pain_during": pains[-th.min_sessions :],
+        "effort": [Effort(r).label for r in ratings[-th.min_sessions :]],
+        "skipped_for_pain": pain_skips,
+        "pain_ceiling": ceiling,
+        "baseline_pain": baseline,
+        "pain_rule": rule.spec,
+    }
+    if rule.walking:
+        data["minutes_walked"] = [log.duration_min_done for log in attempted][-th.min_sessions :]
+
+    # --- regress
+    if pain_skips >= th.pain_skips:
+        return Verdict(
+            ProgressionKind.REGRESS,
+            f"Skipped {pain_skips} sessions for pain (threshold {th.pain_skips}).",
+            data,
+        )
+    if _run(ratings, th.hard_run, Effort.TOO_HARD):
+        return Verdict(
+            ProgressionKind.REGRESS,
+            f"Rated too hard {th.hard_run} sessions running.",
+            data,
+        )
+    if (
+        not rule.walking
+        and ceiling is not None
+        and len(pains) >= PAIN_RUN
+        and all(p > ceiling for p in pains[-PAIN_RUN:])
+    ):
+        last = ", ".join(f"{p}/10" for p in pains[-PAIN_RUN:])
+        return Verdict(
+            ProgressionKind.REGRESS,
+            f"Pain during the exercise above the pain rule ({ceiling:g}/10) in the last "
+            f"{PAIN_RUN} sessions: {last}.",
+            data,
+        )
+
+    # --- progress
+    recent_pains = pains[-th.min_sessions :]
+    within = rule.walking or ceiling is None or all(p <= ceiling for p in recent_pains)
+    pain_free_enough = rule.progress_at_most is None or all(
+        p <= rule.progress_at_most for p in recent_pains
+    )
+    recent_ratings = ratings[-max(th.easy_run, th.min_sessions) :]
+    strained = any(r >= Effort.HARD for r in recent_ratings[-th.easy_run :])
+    if within and pain_free_enough and not strained:
+        if _run(ratings, th.easy_run, Effort.TOO_EASY):
+            return Verdict(
+                ProgressionKind.PROGRESS,
+                f"Rated too easy {th.easy_run} sessions running, with pain within the rule.",
+                data,
+            )
+        recent = attempted[-th.min_sessions :]
+        if len(recent) >= th.min_sessions:
+            if rule.walking:
+                if prescribed_minutes and all(
+                    (log.duration_min_done or 0) >= prescribed_minutes for log in recent
+                ):
+                    return Verdict(
+                        ProgressionKind.PROGRESS,
+                        f"Walked the full {prescribed_minutes} minutes in the last "
+                        f"{th.min_sessions} sessions.",
+                        data,
+                    )
+            elif all(log.outcome == SessionOutcome.DONE for log in recent):
+                return Verdict(
+                    ProgressionKind.PROGRESS,
+                    f"{th.min_sessions} sessions done in full with pain within the rule"
+                    + (" (pain-free)" if rule.progress_at_most == 0 else "")
+                    + ".",
+                    data,
+                )
+    # --- hold
+    if not logs:
+        reason = "No sessions logged yet."
+    elif len(attempted) < th.min_sessions:
+        reason = f"{len(attempted)} of {th.min_sessions} sessions logged; keep going at this level."
+    elif not within or not pain_free_enough:
+        reason = "Some pain above what progress needs; keep going at this level."
+    else:
+        reason = "Within the pain rule, not yet easy: keep going at this level."
+    return Verdict(ProgressionKind.HOLD, reason, data)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    prescription: Prescription
+    kind: str
+    reason: str
+    data: dict[str, Any]
+    thresholds: Thresholds
+    exercise: Exercise | None = None
+    changes: dict[str, int] = field(default_factory=dict)
+    change: str = ""
+
+    @property
+    def lineage(self) -> UUID:
+        return self.prescription.lineage
+
+    @property
+    def actionable(self) -> bool:
+        return self.kind != ProgressionKind.HOLD and bool(self.exercise or self.changes)
+
+
+def _dose_after(p: Prescription, changes: dict[str, int]) -> str:
+    values = {k: getattr(p, k) for k in ("sets", "reps", "hold_s", "duration_min")}
+    values.update(changes)
+    return str(dose_text(**values))
+
+
+def _step(p: Prescription, kind: str, rule: PainRule) -> tuple[Exercise | None, dict, str]:
+    direction = 1 if kind == ProgressionKind.PROGRESS else -1
+    linked = p.exercise.progression if direction > 0 else p.exercise.regression
+    if linked is not None and (rule.follow_links or direction < 0):
+        return linked, {}, f"{p.exercise.name} → {linked.name} ({p.dose})"
+    changes = dose_step(p, direction)
+    if changes:
+        return None, changes, f"{p.exercise.name}: {p.dose} → {_dose_after(p, changes)}"
+    return None, {}, ""
+
+
+def baseline_pain(patient: Patient) -> float | None:
+    """The first NPRS score (the initial assessment), as the pain alert rule uses."""
+    return (
+        OutcomeResponse.objects.filter(patient=patient, instrument_code="nprs", total__isnull=False)
+        .order_by("assessed_on", "created_at")
+        .values_list("total", flat=True)
+        .first()
+    )
+
+
+def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
+    """One proposal per exercise of the plan's current version (active plans only).
+    Four queries whatever the number of exercises."""
+    if plan.status != PlanStatus.ACTIVE:
+        return []
+    version = plan.current_version()
+    if version is None:
+        return []
+    rows = list(
+        version.prescriptions.select_related(
+            "exercise__progression", "exercise__regression"
+        ).order_by("phase", "order")
+    )
+    lineages = [p.lineage for p in rows]
+    since: dict[UUID, datetime] = {}
+    for lineage, decided_at in (
+        ProgressionDecision.objects.filter(plan=plan, lineage__in=lineages)
+        .order_by("decided_at")
+        .values_list("lineage", "decided_at")
+    ):
+        since[lineage] = decided_at
+    logs: dict[UUID, list[LogFact]] = {lineage: [] for lineage in lineages}
+    for row in (
+        SessionLog.objects.filter(
+            patient_id=plan.patient_id,
+            prescription__version__plan=plan,
+            prescription__lineage__in=lineages,
+        )
+        .order_by("performed_on", "session_number", "logged_at")
+        .values(
+            "prescription__lineage",
+            "logged_at",
+            "performed_on",
+            "outcome",
+            "skip_reason",
+            "pain_during",
+            "difficulty",
+            "duration_min_done",
+        )
+    ):
+        lineage = row.pop("prescription__lineage")
+        logged_at = row.pop("logged_at")
+        if lineage in since and logged_at <= since[lineage]:
+            continue
+        logs[lineage].append(LogFact(**row))
+    template_slug = plan.template.slug if plan.template_id and plan.template else None
+    rule = pain_rule_for(template_slug)
+    thresholds = Thresholds.for_clinic(plan.patient.clinic)
+    baseline = baseline_pain(plan.patient)
+    proposals = []
+    for p in rows:
+        verdict = judge(
+            logs[p.lineage],
+            rule=rule,
+            thresholds=thresholds,
+            baseline=baseline,
+            prescribed_minutes=p.duration_min,
+        )
+        exercise: Exercise | None = None
+        changes: dict[str, int] = {}
+        change = ""
+        reason = verdict.reason
+        if verdict.kind != ProgressionKind.HOLD:
+            exercise, changes, change = _step(p, verdict.kind, rule)
+            if not change:
+                reason += " No next step to apply: adjust the exercise by hand."
+        proposals.append(
+            Proposal(p, verdict.kind, reason, verdict.data, thresholds, exercise, changes, change)
+        )
+    return proposals
+
+
+def _current(plan: TreatmentPlan, lineage: UUID) -> Proposal:
+    found = next((p for p in proposals_for_plan(plan) if p.lineage == lineage), None)
+    if found is None or not found.actionable:
+        raise ProgressionError("This proposal is no longer current: the page has been updated.")
+    return found
+
+
+def _decide(
+    proposal: Proposal, plan: TreatmentPlan, status: str, by: User, result_version=None
+) -> ProgressionDecision:
+    return ProgressionDecision.objects.create(
+        patient_id=plan.patient_id,
+        plan=plan,
+        lineage=proposal.lineage,
+        prescription=proposal.prescription,
+        kind=proposal.kind,
+        status=status,
+        reason=proposal.reason[:300],
+        change=proposal.change[:300],
+        data={**proposal.data, "thresholds": proposal.thresholds.as_dict()},
+        rule_version=RULE_VERSION,
+        result_version=result_version,
+        decided_by=by,
+    )
+
+
+def proposal_accept(
+    *, plan: TreatmentPlan, lineage: UUID, by: User, request: HttpRequest | None = None
+) -> ProgressionDecision:
+    """Apply the current proposal for one exercise: a new programme version."""
+    with transaction.atomic():
+        # Serialise decisions on this plan: a double click applies once.
+        TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        proposal = _current(plan, lineage)
+        step = programme_services.prescription_step(
+            plan=plan,
+            prescription=proposal.prescription,
+            by=by,
+            exercise=proposal.exercise,
+            changes=proposal.changes,
+            note=f"{proposal.kind.capitalize()}: {proposal.change}"[:200],
+            request=request,
+        )
+        return _decide(proposal, plan, DecisionStatus.ACCEPTED, by, step.version)
+
+
+def proposal_dismiss(*, plan: TreatmentPlan, lineage: UUID, by: User) -> ProgressionDecision:
+    with transaction.atomic():
+        TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        proposal = _current(plan, lineage)
+        return _decide(proposal, plan, DecisionStatus.DISMISSED, by)
+
+
+def recent_changes_for_patient(patient: Patient, today: date) -> list[ProgressionDecision]:
+    """Accepted decisions of the last ``NOTICE_DAYS`` days, for the patient's portal."""
+    return list(
+        ProgressionDecision.objects.filter(
+            patient=patient,
+            status=DecisionStatus.ACCEPTED,
+            decided_at__date__gte=today - timedelta(days=NOTICE_DAYS),
+        ).order_by("-decided_at")[:5]
+    )
