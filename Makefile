@@ -7,7 +7,7 @@ PORT ?= 8000
 # Debian's Chromium for the browser tests; installed when missing.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: clinical-rules run test lint typecheck layers format migrations-check security chromium demo clean bench wrk
+.PHONY: clinical-rules run test lint typecheck layers format migrations-check security chromium pdf-deps demo clean bench wrk
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 # Development server, Celery worker and beat together (Procfile, honcho).
 run: export DJANGO_DEBUG ?= true
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-deps
 	@mkdir -p var/static
 	@$(BIN)/python manage.py check_services
 	$(BIN)/python manage.py migrate --noinput
@@ -45,6 +45,16 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+# WeasyPrint's system libraries (Debian's Pango and HarfBuzz), a font, and
+# poppler-utils (pdftoppm, for the PDF tests); installed when missing.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+pdf-deps:
+	@if ! dpkg -s $(PDF_DEBS) >/dev/null 2>&1; then \
+	  echo "Installing the PDF handout's system libraries"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(PDF_DEBS) >/dev/null; \
 	fi
 
 lint: $(VENV)/.installed-dev
@@ -80,7 +90,7 @@ clinical-rules: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=clinic.settings_test DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py clinical_rules
 
 # The whole suite on PostgreSQL and Redis, browser tests included.
-test: $(VENV)/.installed-dev chromium lint typecheck layers migrations-check security
+test: $(VENV)/.installed-dev chromium pdf-deps lint typecheck layers migrations-check security
 	$(BIN)/python -m pytest
 
 wrk:

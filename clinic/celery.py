@@ -35,6 +35,10 @@ app.conf.beat_schedule = {
         "task": "tracking.alerts_evaluate",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Programme emails (issue 15): versions settled for 2 minutes, once each.
+    "programme-emails-tick": {"task": "programmes.programme_emails_tick", "schedule": 60.0},
+    # Pictures whose renditions were not queued (broker down at upload).
+    "exercise-renditions-sweep": {"task": "exercises.renditions_sweep", "schedule": 600.0},
     "alerts-digest": {
         "task": "alerts.digest",
         "schedule": crontab(hour=6, minute=30),

@@ -50,6 +50,20 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Alert the clinician after this many days without any exercise log.",
     )
+    # Exercise videos and clips (issue 15): the largest upload accepted.
+    media_max_video_mb = models.PositiveSmallIntegerField(
+        "largest video (MB)",
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text="Exercise videos and patient clips larger than this are refused.",
+    )
+    # Programme emails (issue 15): the handout PDF attached, or a link only
+    # (for clinics that keep health details out of email).
+    programme_email_attach_pdf = models.BooleanField(
+        "attach the handout PDF to programme emails",
+        default=True,
+        help_text="Off: programme emails carry only a link to the portal, no exercise names.",
+    )
     # Symptom-driven progression (issue 14): thresholds the SPEC marks [D] or [M] are
     # clinic settings with the SPEC's value (or the product's choice) as default; each
     # proposal shows the values it used.
@@ -243,6 +257,10 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATED = "api_token_created", "Created FHIR API token"
     API_TOKEN_REVOKED = "api_token_revoked", "Revoked FHIR API token"
     API_READ = "api_read", "FHIR API request"
+    CLIP_ADDED = "clip_added", "Added a clip of the patient"
+    CLIP_VIEWED = "clip_viewed", "Viewed a clip of the patient"
+    CLIP_REMOVED = "clip_removed", "Removed a clip of the patient"
+    PROGRAMME_EMAIL_SENT = "programme_email_sent", "Sent a programme email"
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

@@ -190,12 +190,41 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Private: pictures, videos and clips (clinic/storage.py); never served
+    # from MEDIA_URL, only through the views that check access.
+    "media": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "private"), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Object storage for media (issue 15): MEDIA_STORAGE=s3 with the MEDIA_S3_*
+# settings (any S3-compatible server). Objects are private; the serving views
+# redirect to a signed URL valid MEDIA_SIGNED_URL_SECONDS.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+MEDIA_SIGNED_URL_SECONDS = _env_int("MEDIA_SIGNED_URL_SECONDS", 300, minimum=10)
+if MEDIA_STORAGE == "s3":
+    STORAGES["media"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET", default="clinic-media"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default=""),
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default=""),
+            "location": env.str("MEDIA_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
 
 # Clinical records are changed forward (with a reason), never reverted in bulk.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -330,6 +359,15 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# Media on object storage: the pages load pictures and videos from the signed
+# links the serving views redirect to (MEDIA_S3_PUBLIC_ORIGIN, e.g.
+# https://bucket.s3.eu-west-2.amazonaws.com; by default the endpoint's origin).
+if MEDIA_STORAGE == "s3":
+    _media_origin = env.str("MEDIA_S3_PUBLIC_ORIGIN", default="") or "/".join(
+        (env.str("MEDIA_S3_ENDPOINT_URL", default="") or "https://*.amazonaws.com").split("/")[:3]
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["media-src"] = [SELF, _media_origin]
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -64,10 +63,9 @@ urlpatterns = [
     path("fhir/R4/", include("fhir_r4.api_urls")),
     path("fhir/", include("fhir_r4.urls")),
     path("portal/", include("portal.urls")),
+    # Private files (pictures, videos, clips): served after an access check.
+    path("files/", include("programmes.media_urls")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are private: no MEDIA_URL route (clinic/storage.py).

@@ -6,7 +6,14 @@ from django.utils.text import slugify
 
 from clinic.dates import SEARCH_MAX
 from clinic.models import Clinic
-from exercises.models import BodyRegion, Category, Difficulty, Exercise
+from exercises.models import (
+    ALT_TEXT_MAX,
+    CAPTION_MAX,
+    BodyRegion,
+    Category,
+    Difficulty,
+    Exercise,
+)
 
 
 class ExerciseFilterForm(forms.Form):
@@ -69,7 +76,6 @@ class ExerciseForm(forms.ModelForm):
             "clinician_aim",
             "clinician_cues",
             "contraindications",
-            "image",
             "image_url",
             "video_url",
             "licence",
@@ -113,3 +119,52 @@ class ExerciseForm(forms.ModelForm):
                 self.add_error("name", "Your clinic already has an exercise with this name.")
             self.instance.slug = slug
         return cleaned
+
+
+class MediaForm(forms.Form):
+    """A picture or a short video of an exercise. The file is checked by its
+    content in the service (exercises/media.py), not by its name."""
+
+    file = forms.FileField(
+        label="Picture or video",
+        help_text="JPEG, PNG or WebP picture (up to 15 MB), or an MP4 or WebM video.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4,video/webm"}
+        ),
+    )
+    alt_text = forms.CharField(
+        label="Alt text",
+        max_length=ALT_TEXT_MAX,
+        help_text="What it shows, for people who cannot see it (required).",
+        error_messages={
+            "required": "Describe what the picture or video shows (alt text).",
+            "max_length": f"Alt text: at most {ALT_TEXT_MAX} characters.",
+        },
+    )
+    caption = forms.CharField(
+        required=False,
+        max_length=CAPTION_MAX,
+        error_messages={"max_length": f"Caption: at most {CAPTION_MAX} characters."},
+    )
+    clinic = forms.ModelChoiceField(queryset=Clinic.objects.none(), empty_label=None)
+
+    def __init__(self, *args, clinic_ids, exercise: Exercise, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [exercise.clinic_id] if exercise.clinic_id else list(clinic_ids)
+        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=ids).order_by("name")  # type: ignore[attr-defined]
+        self.only_clinic = ids[0] if len(ids) == 1 else None
+        if self.only_clinic is not None:
+            self.fields["clinic"].required = False
+            self.fields["clinic"].widget = forms.HiddenInput()
+
+    def clean_clinic(self):
+        clinic = self.cleaned_data.get("clinic")
+        if clinic is None and self.only_clinic is not None:
+            clinic = Clinic.objects.get(pk=self.only_clinic)
+        if clinic is None:
+            raise forms.ValidationError("Choose the clinic adding it.")
+        return clinic
+
+
+class MediaMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])

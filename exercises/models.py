@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -170,11 +171,8 @@ class Exercise(models.Model):
     clinician_aim = FreeTextField("aim", blank=True, default="")
     clinician_cues = FreeTextField("cues", blank=True, default="")
     contraindications = FreeTextField(blank=True, default="")
-    image = models.FileField(
-        upload_to="exercises/",
-        blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp", "gif", "svg"])],
-    )
+    # Pictures and videos are ExerciseMedia rows (checked by content); the old
+    # extension-checked ``image`` upload was carried over by migration 0002.
     image_url = models.URLField("image link", blank=True, default="")
     video_url = models.URLField("video link", blank=True, default="")
     licence = models.CharField(max_length=120, blank=True, default="")
@@ -236,7 +234,7 @@ class Exercise(models.Model):
 
     @property
     def picture_url(self) -> str:
-        return self.image.url if self.image else self.image_url
+        return self.image_url
 
     @property
     def default_dosage(self) -> str:
@@ -249,5 +247,124 @@ class Exercise(models.Model):
 
 
 # ---------------------------------------------------------------------------
-# Condition templates (SPEC section 4)
+# Pictures and videos of an exercise (issue 15)
 # ---------------------------------------------------------------------------
+
+CAPTION_MAX = 200
+ALT_TEXT_MAX = 300
+
+
+class MediaKind(models.TextChoices):
+    PICTURE = "picture", "Picture"
+    VIDEO = "video", "Video"
+
+
+class ExerciseMediaQuerySet(models.QuerySet):
+    def for_user(self, user) -> ExerciseMediaQuerySet:
+        """Staff: the media their clinics added (and any shipped with the
+        library) on the exercises they can see. Exercise pictures are not
+        clinical content: every staff role sees them."""
+        ids = visible_clinic_ids(user)
+        if ids is None:
+            return self
+        if not ids:
+            return self.none()
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids)).filter(
+            Q(exercise__clinic__isnull=True) | Q(exercise__clinic_id__in=ids)
+        )
+
+    def for_clinic(self, clinic_id) -> ExerciseMediaQuerySet:
+        """What a clinic's patients and pages show: its own and shipped media."""
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id=clinic_id))
+
+
+class ExerciseMedia(models.Model):
+    """A picture or a short video of an exercise, added by a clinic (``clinic``
+    null: shipped with the library). The stored files are private (clinic/storage.py):
+    ``file`` is the checked original (a picture as re-encoded, never the bytes
+    uploaded), ``thumbnail``/``phone`` the renditions a Celery task makes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="media")
+    clinic = models.ForeignKey(
+        Clinic, null=True, blank=True, on_delete=models.CASCADE, related_name="exercise_media"
+    )
+    kind = models.CharField(max_length=10, choices=MediaKind.choices)
+    position = models.PositiveSmallIntegerField(default=1)
+    caption = models.CharField(max_length=CAPTION_MAX, blank=True, default="")
+    alt_text = models.CharField(
+        "alt text",
+        max_length=ALT_TEXT_MAX,
+        help_text="What the picture shows, for people who cannot see it.",
+    )
+    # Storage names in STORAGES["media"] (ids only, no file names from the upload).
+    file = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField(default=0)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail = models.CharField(max_length=255, blank=True, default="")
+    phone = models.CharField(max_length=255, blank=True, default="")
+    ready = models.BooleanField(
+        default=False, help_text="The renditions are made (pictures); videos are ready at once."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExerciseMediaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+        verbose_name_plural = "exercise media"
+        indexes = [models.Index(fields=["exercise", "position"], name="exmedia_exercise_pos")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.exercise_id}"
+
+    @property
+    def is_picture(self) -> bool:
+        return self.kind == MediaKind.PICTURE
+
+    def url(self, variant: str = "original") -> str:
+        from django.urls import reverse
+
+        return reverse("media:exercise-file", args=[self.pk, variant])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return self.url("thumb")
+
+    @property
+    def phone_url(self) -> str:
+        return self.url("phone")
+
+    @property
+    def original_url(self) -> str:
+        return self.url("original")
+
+    def stored_name(self, variant: str) -> str:
+        """The stored file of a variant; before the renditions exist, none."""
+        if variant == "thumb":
+            return self.thumbnail
+        if variant == "phone":
+            return self.phone
+        return self.file
+
+    def _scaled(self, longest: int) -> tuple[int | None, int | None]:
+        if not self.width or not self.height:
+            return None, None
+        scale = min(1.0, longest / max(self.width, self.height))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+    @property
+    def thumb_width(self) -> int | None:
+        return self._scaled(320)[0]
+
+    @property
+    def thumb_height(self) -> int | None:
+        return self._scaled(320)[1]
+
+    def stored_names(self) -> list[str]:
+        return [n for n in (self.file, self.thumbnail, self.phone) if n]

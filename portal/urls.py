@@ -9,6 +9,7 @@ urlpatterns = [
     path("today/<uuid:prescription_id>/log/", views.LogExerciseView.as_view(), name="log"),
     path("programme/", views.ProgrammeView.as_view(), name="programme"),
     path("programme/handout/", views.HandoutView.as_view(), name="handout"),
+    path("programme/handout.pdf", views.HandoutPdfView.as_view(), name="handout-pdf"),
     path("check-in/", views.CheckInView.as_view(), name="check-in"),
     path("questionnaires/", views.QuestionnaireListView.as_view(), name="questionnaires"),
     path("questionnaires/<slug:code>/", views.QuestionnaireView.as_view(), name="questionnaire"),

@@ -114,6 +114,8 @@ class TodayView(PatientRequiredMixin, View):
         return render(request, self.template_name, self._context(today, cards))
 
     def _context(self, today, cards, bound=None):
+        programmes_api.attach_media([c.prescription for c in cards], self.patient.clinic_id)
+        programmes_api.attach_clips(self.patient, [c.prescription for c in cards])
         items = []
         for card in cards:
             form = bound[1] if bound and bound[0] == card.prescription.pk else None
@@ -169,10 +171,14 @@ class LogExerciseView(PatientRequiredMixin, View):
         if form.is_valid():
             card = activity.today_card(self.patient, today, prescription_id)
             if request.htmx:
+                programmes_api.attach_media([card.prescription], self.patient.clinic_id)
+                programmes_api.attach_clips(self.patient, [card.prescription])
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))
             messages.success(request, f"Saved: {p.exercise.name}.")
             return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
         if request.htmx:
+            programmes_api.attach_media([card.prescription], self.patient.clinic_id)
+            programmes_api.attach_clips(self.patient, [card.prescription])
             return render(request, "portal/includes/exercise_card.html", _card_context(card, form))
         view = TodayView()
         view.patient = self.patient
@@ -190,6 +196,7 @@ class ProgrammeView(PatientRequiredMixin, View):
         plan = programmes_api.active_plan(self.patient)
         version = programmes_api.version_on(self.patient, _today(self.patient)) if plan else None
         prescriptions = list(version.prescriptions.all()) if version else []
+        programmes_api.attach_media(prescriptions, self.patient.clinic_id)
         return render(
             request,
             "portal/programme.html",
@@ -210,25 +217,37 @@ class HandoutView(PatientRequiredMixin, View):
     """The printable handout (the staff template), for the patient's own
     programme in force today; nothing the staff page adds."""
 
-    def get(self, request):
+    def context(self) -> dict:
         plan = programmes_api.active_plan(self.patient)
         if plan is None:
             raise Http404("No programme yet.")
         version = programmes_api.version_on(self.patient, _today(self.patient))
         prescriptions = list(version.prescriptions.all()) if version else []
-        return render(
-            request,
-            "programmes/plan_handout.html",
-            {
-                "plan": plan,
-                "patient": self.patient,
-                "clinic": self.patient.clinic,
-                "version": version,
-                "phases": programmes_api.group_by_phase(prescriptions),
-                "back_url": reverse("portal:programme"),
-                "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
-            },
-        )
+        programmes_api.attach_media(prescriptions, self.patient.clinic_id)
+        return {
+            "plan": plan,
+            "patient": self.patient,
+            "clinic": self.patient.clinic,
+            "version": version,
+            "phases": programmes_api.group_by_phase(prescriptions),
+            "back_url": reverse("portal:programme"),
+            "pdf_url": reverse("portal:handout-pdf"),
+            "ces_safety_netting": programmes_api.ces_safety_netting_for(self.patient, plan),
+        }
+
+    def get(self, request):
+        return render(request, "programmes/plan_handout.html", self.context())
+
+
+class HandoutPdfView(HandoutView):
+    """The handout as a PDF, for the patient's own programme."""
+
+    def get(self, request):
+        data = programmes_api.handout_pdf(self.context())
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="my-exercise-programme.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class CheckInView(PatientRequiredMixin, View):

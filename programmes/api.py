@@ -12,14 +12,18 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet, Subquery
 
 from assessments import api as assessments_api
+from exercises import services as exercises_services
 from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 
 __all__ = [
     "active_plan",
+    "attach_clips",
+    "attach_media",
     "ces_safety_netting_for",
     "exercises_due",
     "group_by_phase",
+    "handout_pdf",
     "version_on",
 ]
 
@@ -58,6 +62,26 @@ def exercises_due(patient: Patient, day: date) -> list[Prescription]:
     """The prescriptions due on ``day``, in programme order (empty on rest days)."""
     version = version_on(patient, day)
     return version.due_on(day) if version else []
+
+
+def attach_clips(patient: Patient, prescriptions: Iterable[Prescription]) -> None:
+    """``clips`` on each prescription: the clips of this patient (one query)."""
+    from programmes.clips import attach_clips as attach
+
+    attach(patient, prescriptions)
+
+
+def handout_pdf(context: dict) -> bytes:
+    """The handout (the context of ``programmes/plan_handout.html``) as a PDF."""
+    from programmes.pdf import handout_pdf as make
+
+    return make(context)
+
+
+def attach_media(prescriptions: Iterable[Prescription], clinic_id: object) -> None:
+    """Each prescription's exercise gets ``media_items``: the clinic's pictures
+    and videos of it, in order (one query for all of them)."""
+    exercises_services.attach_media([p.exercise for p in prescriptions], clinic_id)
 
 
 def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:

@@ -25,6 +25,7 @@ from programmes.models import (
     ProgrammeTemplate,
     TreatmentPlan,
 )
+from programmes.models.clips import CLIP_CAPTION_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -274,3 +275,21 @@ class CloseForm(forms.Form):
 
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class ClipForm(forms.Form):
+    """A short video of the patient doing the exercise; on a phone the file
+    input opens the camera (``capture``). Checked by content in programmes.clips."""
+
+    file = forms.FileField(
+        label="Video",
+        help_text="Record on a phone or tablet, or choose an MP4 or WebM file.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "video/mp4,video/webm,video/*", "capture": "environment"}
+        ),
+    )
+    caption = forms.CharField(
+        required=False,
+        max_length=CLIP_CAPTION_MAX,
+        error_messages={"max_length": f"Caption: at most {CLIP_CAPTION_MAX} characters."},
+    )

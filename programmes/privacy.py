@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from patients import erasure, subject_access
-from patients.subject_access import CLINICIAN_ENTERED, Field, Section, record_from_instance
+from patients.subject_access import (
+    CLINICIAN_ENTERED,
+    Field,
+    Record,
+    Section,
+    record_from_instance,
+)
 from programmes.models import (
     PlanGoal,
     PlanIntervention,
     Prescription,
+    PrescriptionClip,
     ProgrammeVersion,
     TreatmentPlan,
 )
@@ -53,6 +60,37 @@ def programmes_section(*, patient) -> Section | None:
             ]
         records.append(record)
     return Section(title="Treatment plans", records=records)
+
+
+@subject_access.register
+def clips_section(*, patient) -> Section | None:
+    """Clips of the patient (issue 15): when, which exercise, the caption and
+    the link the patient opens it with (signed in to the portal)."""
+    clips = list(
+        PrescriptionClip.objects.filter(patient=patient).select_related("exercise", "recorded_by")
+    )
+    if not clips:
+        return None
+    records = []
+    for clip in clips:
+        record = Record(title=f"Exercise clip of {clip.exercise.name}")
+        record.fields = [
+            Field("recorded_at", "recorded", clip.created_at.isoformat(), CLINICIAN_ENTERED),
+            Field("exercise", "exercise", clip.exercise.name, CLINICIAN_ENTERED),
+            Field("caption", "caption", clip.caption, CLINICIAN_ENTERED),
+            Field("content_type", "video type", clip.content_type, CLINICIAN_ENTERED),
+            Field("size", "size in bytes", clip.size, CLINICIAN_ENTERED),
+            Field("file", "video", clip.url, CLINICIAN_ENTERED),
+        ]
+        records.append(record)
+    return Section(title="Exercise clips", records=records)
+
+
+@erasure.register
+def erase_clips(*, patient) -> None:
+    from programmes.clips import erase_clips as erase
+
+    erase(patient)
 
 
 @erasure.register

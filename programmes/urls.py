@@ -18,6 +18,11 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/versions/", views.PlanVersionsView.as_view(), name="plan-versions"),
     path("plans/<uuid:plan_id>/handout/", views.PlanHandoutView.as_view(), name="plan-handout"),
     path(
+        "plans/<uuid:plan_id>/handout.pdf",
+        views.PlanHandoutPdfView.as_view(),
+        name="plan-handout-pdf",
+    ),
+    path(
         "plans/<uuid:plan_id>/exercises/add/",
         views.PrescriptionAddView.as_view(),
         name="prescription-add",
@@ -36,6 +41,16 @@ urlpatterns = [
         "plans/<uuid:plan_id>/exercises/<uuid:prescription_id>/move/",
         views.PrescriptionMoveView.as_view(),
         name="prescription-move",
+    ),
+    path(
+        "plans/<uuid:plan_id>/exercises/<uuid:prescription_id>/clips/add/",
+        views.ClipAddView.as_view(),
+        name="clip-add",
+    ),
+    path(
+        "plans/<uuid:plan_id>/clips/<uuid:clip_id>/remove/",
+        views.ClipRemoveView.as_view(),
+        name="clip-remove",
     ),
     path("plans/<uuid:plan_id>/goals/add/", views.GoalAddView.as_view(), name="goal-add"),
     path(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -17,10 +18,12 @@ from django.views import View
 from assessments import api as assessments_api
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
+from exercises.media import MediaRefusedError
 from patients.models import Patient
-from programmes import services
-from programmes.api import ces_safety_netting_for, group_by_phase
+from programmes import clips, services
+from programmes.api import attach_media, ces_safety_netting_for, group_by_phase
 from programmes.forms import (
+    ClipForm,
     CloseForm,
     GoalForm,
     InterventionForm,
@@ -35,12 +38,14 @@ from programmes.models import (
     PlanIntervention,
     PlanStatus,
     Prescription,
+    PrescriptionClip,
     ProgrammeTemplate,
     ProgrammeVersion,
     TemplateExercise,
     TemplatePhase,
     TreatmentPlan,
 )
+from programmes.pdf import handout_pdf
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN)
 PAGE_SIZE = 25
@@ -147,6 +152,8 @@ def _current_version(plan: TreatmentPlan) -> ProgrammeVersion | None:
 def programme_context(plan, user, *, editing=None, edit_form=None) -> dict:
     version = _current_version(plan)
     prescriptions = list(version.prescriptions.all()) if version else []
+    attach_media(prescriptions, plan.patient.clinic_id)
+    clips.attach_clips(plan.patient, prescriptions)
     return {
         "plan": plan,
         "version": version,
@@ -263,6 +270,55 @@ class PrescriptionMixin(ProgrammeEditMixin):
             ),
             pk=prescription_id,
         )
+
+
+class ClipAddView(PrescriptionMixin, View):
+    """Attach a clip of the patient to a prescription (recorded in the session)."""
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            "programmes/clip_form.html",
+            {"plan": self.plan, "prescription": self.prescription, "form": form},
+            status=status,
+        )
+
+    def get(self, request, plan_id, prescription_id):
+        return self._render(request, ClipForm())
+
+    def post(self, request, plan_id, prescription_id):
+        form = ClipForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            clips.clip_add(
+                prescription=self.prescription,
+                upload=form.cleaned_data["file"],
+                caption=form.cleaned_data["caption"],
+                by=request.user,
+                request=request,
+            )
+        except MediaRefusedError as refused:
+            form.add_error("file", str(refused))
+            return self._render(request, form, status=400)
+        messages.success(request, f"Clip added to {self.prescription.exercise.name}.")
+        return self.redirect_to_plan()
+
+
+class ClipRemoveView(PlanMixin, View):
+    def load_objects(self, request, plan_id, clip_id):
+        super().load_objects(request, plan_id)
+        self.clip = get_scoped_or_404(
+            request,
+            PrescriptionClip.objects.for_user(request.user).filter(patient=self.plan.patient),
+            pk=clip_id,
+        )
+
+    def post(self, request, plan_id, clip_id):
+        with transaction.atomic():
+            clips.clip_remove(clip=self.clip, by=request.user, request=request)
+        messages.success(request, "Clip removed.")
+        return self.redirect_to_plan()
 
 
 class PrescriptionEditView(PrescriptionMixin, View):
@@ -439,19 +495,35 @@ class PlanVersionsView(PlanMixin, View):
 class PlanHandoutView(PlanMixin, View):
     """The printable patient handout: no clinical notes, no diagnosis."""
 
-    def get(self, request, plan_id):
-        services.plan_viewed(plan=self.plan, request=request)
+    def context(self) -> dict:
         version = _current_version(self.plan)
         prescriptions = list(version.prescriptions.all()) if version else []
-        return render(
-            request,
-            "programmes/plan_handout.html",
-            {
-                "plan": self.plan,
-                "patient": self.plan.patient,
-                "clinic": self.plan.patient.clinic,
-                "version": version,
-                "phases": group_by_phase(prescriptions),
-                "ces_safety_netting": ces_safety_netting_for(self.plan.patient, self.plan),
-            },
-        )
+        attach_media(prescriptions, self.plan.patient.clinic_id)
+        return {
+            "plan": self.plan,
+            "patient": self.plan.patient,
+            "clinic": self.plan.patient.clinic,
+            "version": version,
+            "phases": group_by_phase(prescriptions),
+            "pdf_url": reverse("programmes:plan-handout-pdf", args=[self.plan.pk]),
+            "ces_safety_netting": ces_safety_netting_for(self.plan.patient, self.plan),
+        }
+
+    def get(self, request, plan_id):
+        services.plan_viewed(plan=self.plan, request=request)
+        return render(request, "programmes/plan_handout.html", self.context())
+
+
+class PlanHandoutPdfView(PlanHandoutView):
+    """The same handout as a PDF (WeasyPrint; pictures from the private storage)."""
+
+    def get(self, request, plan_id):
+        services.plan_viewed(plan=self.plan, request=request)
+        return pdf_response(handout_pdf(self.context()), "exercise-programme.pdf")
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

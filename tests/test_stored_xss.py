@@ -126,6 +126,8 @@ def test_clinic_and_staff_text_from_the_admin_is_escaped(
             "retention_years": 8,
             "adherence_threshold_percent": 80,
             "no_log_alert_days": 5,
+            "media_max_video_mb": 50,
+            "programme_email_attach_pdf": "on",
             "progression_pain_rise": 2,
             "progression_min_sessions": 6,
             "progression_easy_run": 2,

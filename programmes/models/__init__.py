@@ -4,6 +4,8 @@ The exercise library is in ``exercises``; what patients do with a programme
 (logs, check-ins, adherence) is in ``tracking``.
 """
 
+from programmes.models.clips import PrescriptionClip
+from programmes.models.emails import ProgrammeEmail, ProgrammeEmailState
 from programmes.models.plans import (
     GoalTerm,
     InterventionKind,
@@ -30,6 +32,9 @@ __all__ = [
     "PlanIntervention",
     "PlanStatus",
     "Prescription",
+    "PrescriptionClip",
+    "ProgrammeEmail",
+    "ProgrammeEmailState",
     "ProgrammeTemplate",
     "ProgrammeTemplateQuerySet",
     "ProgrammeVersion",

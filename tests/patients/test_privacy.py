@@ -85,9 +85,9 @@ class TestSubjectAccess:
         # session, user, staff member, clinic ids, patient+clinic, history, audit
         # insert (8 with the request); assessments: assessments, responses,
         # red-flag events; programmes: plans, logs, reminder preference (13);
-        # portal: check-ins, calendar feed (15); progression decisions (16). Constant in
-        # the number of history rows.
-        with django_assert_max_num_queries(16):
+        # portal: check-ins, calendar feed (15); progression decisions (16); programmes:
+        # exercise clips (17). Constant in the number of history rows.
+        with django_assert_max_num_queries(17):
             assert client.get(url).status_code == 200
 
 
