@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, bounded_dates
 from clinic.models import Clinic, ClinicScopedQuerySet
 from patients.models import Patient
 
@@ -153,6 +154,7 @@ class AttentionSignalQuerySet(ClinicScopedQuerySet):
     clinic_path = "clinic_id"
 
 
+@bounded_dates
 class AttentionSignal(models.Model):
     """A patient who "needs attention" (issue 22): low adherence or no recent
     logs, shown on the caseload and in the digest instead of an alert per
@@ -166,7 +168,7 @@ class AttentionSignal(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30, choices=alert_kind_choices)
-    since = models.DateField()
+    since = BoundedDateField()
     how_far = models.DecimalField(max_digits=5, decimal_places=1)
     summary = models.CharField(max_length=300, help_text="For clinicians; never emailed.")
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,6 +191,7 @@ class AttentionSignal(models.Model):
 # --- Reminder delivery (issue 5) ---------------------------------------------
 
 
+@bounded_dates
 class DigestDelivery(models.Model):
     """One digest mailed to one clinician on one (UTC) day: claimed before the
     mail goes, so a redelivered digest task never mails twice."""
@@ -196,7 +199,7 @@ class DigestDelivery(models.Model):
     staff_member = models.ForeignKey(
         "clinic.StaffMember", on_delete=models.CASCADE, related_name="+"
     )
-    sent_on = models.DateField()
+    sent_on = BoundedDateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django import forms
 from assessments.instruments import Instrument
 from assessments.models import Assessment, AssessmentKind, ResolutionAction, ResolutionKind
 from assessments.red_flags import SCREEN_ITEMS
+from clinic.dates import FREE_TEXT_MAX, model_date_formfield
 
 REGIONS = [
     ("hip_groin", "Hip and groin"),
@@ -32,14 +33,21 @@ PAIN_TYPES = [
 
 class NewAssessmentForm(forms.Form):
     kind = forms.ChoiceField(choices=AssessmentKind.choices)
-    assessed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    assessed_on = model_date_formfield(
+        Assessment,
+        "assessed_on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class SectionForm(forms.ModelForm):
     """A section of an assessment; signed assessments need an amendment reason."""
 
     amendment_reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for amendment"
+        required=False,
+        max_length=FREE_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for amendment",
     )
 
     def __init__(self, *args, **kwargs):
@@ -159,7 +167,9 @@ class ScreenForm(forms.Form):
             )  # fmt: skip
         if instance.is_locked:
             self.fields["amendment_reason"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 2}), label="Reason for amendment"
+                max_length=FREE_TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label="Reason for amendment",
             )
 
     def grouped(self):
@@ -205,7 +215,10 @@ class ResolveForm(forms.Form):
     kind = forms.ChoiceField(choices=ResolutionKind.choices, initial=ResolutionKind.ACTION)
     action = forms.ChoiceField(choices=[("", "—"), *ResolutionAction.choices], required=False)
     note = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note / reason"
+        required=False,
+        max_length=FREE_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Note / reason",
     )
 
     def clean(self):
@@ -262,7 +275,9 @@ class InstrumentForm(forms.Form):
             self.fields[item.code] = field
         if locked:
             self.fields["amendment_reason"] = forms.CharField(
-                widget=forms.Textarea(attrs={"rows": 2}), label="Reason for amendment"
+                max_length=FREE_TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label="Reason for amendment",
             )
 
     def answers(self) -> dict:

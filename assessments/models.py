@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, FreeTextField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember, visible_clinic_ids
 from patients.models import Patient
 
@@ -113,6 +114,7 @@ class AssessmentQuerySet(ClinicScopedQuerySet):
     """Assessments are clinical: reception sees none."""
 
 
+@bounded_dates
 class Assessment(models.Model):
     """A structured assessment of one patient by one clinician (issue 3 adds the sections)."""
 
@@ -125,7 +127,7 @@ class Assessment(models.Model):
     status = models.CharField(
         max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
-    assessed_on = models.DateField()
+    assessed_on = BoundedDateField()
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -136,7 +138,7 @@ class Assessment(models.Model):
     # History
     # SPEC 1.2: the acute limb ischaemia window counts from this date; it may not be after
     # the assessment date (checked by the form and the service) nor before 1900.
-    onset_on = models.DateField(
+    onset_on = BoundedDateField(
         "onset date",
         null=True,
         blank=True,
@@ -145,9 +147,9 @@ class Assessment(models.Model):
     mechanism = models.CharField(max_length=20, choices=Mechanism.choices, blank=True)
     side = models.CharField(max_length=10, choices=Side.choices, blank=True)
     duration_weeks = models.PositiveSmallIntegerField(null=True, blank=True)
-    aggravating_factors = models.TextField(blank=True)
-    easing_factors = models.TextField(blank=True)
-    pattern_24h = models.TextField("24-hour pattern", blank=True)
+    aggravating_factors = FreeTextField(blank=True)
+    easing_factors = FreeTextField(blank=True)
+    pattern_24h = FreeTextField("24-hour pattern", blank=True)
     pmh_diabetes = models.BooleanField("diabetes", default=False)
     pmh_smoking = models.BooleanField("smoking", default=False)
     pmh_cancer = models.BooleanField("history of cancer", default=False)
@@ -156,10 +158,10 @@ class Assessment(models.Model):
         "recent surgery or immobilisation", default=False
     )
     pmh_bedridden_3_days = models.BooleanField("bedridden 3 days or more", default=False)
-    medications = models.TextField(blank=True)
+    medications = FreeTextField(blank=True)
     occupation = models.CharField(max_length=200, blank=True)
     activity_level = models.CharField(max_length=20, choices=ActivityLevel.choices, blank=True)
-    goals = models.TextField("patient's goals", blank=True)
+    goals = FreeTextField("patient's goals", blank=True)
 
     # Symptoms
     regions = models.JSONField(default=list, blank=True)  # ["calf:left", ...]
@@ -220,7 +222,7 @@ class Assessment(models.Model):
 
     # Clinical impression: the clinician's own call (decision support never writes it)
     working_diagnosis = models.CharField(max_length=40, choices=Condition.choices, blank=True)
-    impression_notes = models.TextField(blank=True)
+    impression_notes = FreeTextField(blank=True)
 
     objects = AssessmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -312,7 +314,7 @@ class Amendment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="amendments")
     section = models.CharField(max_length=40)
-    reason = models.TextField()
+    reason = FreeTextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -358,7 +360,7 @@ class RedFlagEvent(models.Model):
     ruleset_version = models.CharField(max_length=20)
     title = models.CharField(max_length=200)
     urgency = models.CharField(max_length=2, choices=Urgency.choices)
-    action_text = models.TextField()
+    action_text = FreeTextField()
     sources = models.CharField(max_length=200)
     detail = models.CharField(max_length=300, blank=True)
     fired_at = models.DateTimeField(auto_now_add=True)
@@ -410,7 +412,7 @@ class RedFlagResolution(models.Model):
     event = models.OneToOneField(RedFlagEvent, on_delete=models.PROTECT, related_name="resolution")
     kind = models.CharField(max_length=10, choices=ResolutionKind.choices)
     action = models.CharField(max_length=30, choices=ResolutionAction.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = FreeTextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -453,6 +455,7 @@ class OutcomeResponseQuerySet(models.QuerySet):
         ).order_by("assessed_on", "created_at")
 
 
+@bounded_dates
 class OutcomeResponse(models.Model):
     """One instrument's answers in an assessment, with the score frozen at save:
     a later scoring-rule revision never changes what was shown (issue 3)."""
@@ -475,7 +478,7 @@ class OutcomeResponse(models.Model):
     complete = models.BooleanField(default=False)
     band = models.CharField(max_length=60, blank=True)
     result = models.JSONField(default=dict)  # the frozen ScoreResult
-    assessed_on = models.DateField()
+    assessed_on = BoundedDateField()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,7 +32,7 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
     raw_id_fields = []
     autocomplete_fields = []
-    actions = ["reset_second_factor"]
+    actions = ["reset_second_factor", "send_enrolment_link"]
 
     @admin.action(description="Reset second factor (the person enrols again at next login)")
     def reset_second_factor(self, request, queryset):
@@ -43,9 +43,40 @@ class StaffMemberAdmin(ScopedHistoryAdmin):
             audit_record(action=AuditAction.OTP_RESET, request=request, obj=member.user)
         self.message_user(request, f"Second factor reset for {queryset.count()} staff member(s).")
 
+    @admin.action(description="Send a second-factor enrolment link (by email)")
+    def send_enrolment_link(self, request, queryset):
+        # queryset is already limited to the admin's clinics (get_queryset).
+        from clinic.twofactor import otp_enrolment_link_send
+
+        sent = skipped = 0
+        for member in queryset.select_related("user"):
+            if TOTPDevice.objects.filter(user=member.user, confirmed=True).exists():
+                skipped += 1  # reset the second factor first
+            elif otp_enrolment_link_send(user=member.user, by=request.user, request=request):
+                sent += 1
+            else:
+                skipped += 1  # no email address on the account
+        self.message_user(
+            request,
+            f"Enrolment link sent to {sent} staff member(s); {skipped} skipped "
+            "(already enrolled, or no email address).",
+        )
+
     def get_readonly_fields(self, request, obj=None):
         # A clinic admin manages roles and memberships, not the login itself.
-        return [] if request.user.is_superuser else ["user"]
+        if request.user.is_superuser:
+            return []
+        readonly = ["user"]
+        if obj is not None and self._works_elsewhere(request, obj):
+            # Role and registration hold at the other clinics too: only an
+            # admin of every clinic of the member (or a superuser) changes them.
+            readonly += ["role", "professional_registration"]
+        return readonly
+
+    def _works_elsewhere(self, request, obj) -> bool:
+        member = getattr(request.user, "staff_member", None)
+        mine = set(member.clinic_ids) if member is not None else set()
+        return bool(set(obj.clinics.values_list("pk", flat=True)) - mine)
 
 
 @admin.register(AuditEvent)
@@ -53,6 +84,14 @@ class AuditEventAdmin(ClinicScopedAdmin):
     """Read-only for everybody: the trail is append-only."""
 
     clinic_lookup = "clinic_id"
+
+    def get_queryset(self, request):
+        # The target's clinic or the actor's (AuditEvent.objects.for_user).
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if not self._allowed(request):
+            return qs.none()
+        return qs.for_user(request.user)
+
     list_display = [
         "at",
         "actor_username",

@@ -5,7 +5,7 @@ Clinicians and reception work in the staff UI and have no admin access."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
+from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates, unquote
 from django.db import models
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +20,18 @@ def _clinic_admin_member(request) -> StaffMember | None:
     if member is not None and member.is_clinic_admin and request.user.is_active:
         return member
     return None
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A related-field list filter that offers only what the editor may see
+    (a clinic admin saw every clinic's name in the "By clinic" filter)."""
+
+    def field_choices(self, field, request, model_admin):
+        scoped = model_admin._scoped_choices(field.related_model, request)
+        if scoped is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return [(obj.pk, str(obj)) for obj in scoped.order_by(*ordering)]
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):
@@ -65,6 +77,44 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         return request.user.is_superuser or (
             self.clinic_admin_can_delete and self._allowed(request)
         )
+
+    def get_list_filter(self, request):
+        """Related-field filters offer only the editor's clinics' objects."""
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                try:
+                    field = get_fields_from_path(self.model, entry)[-1]
+                except Exception:
+                    field = None
+                if field is not None and field.is_relation and field.related_model:
+                    entry = (entry, ScopedRelatedFieldListFilter)
+            elif isinstance(entry, tuple) and isinstance(entry[1], type):
+                if issubclass(entry[1], admin.RelatedFieldListFilter) and not issubclass(
+                    entry[1], ScopedRelatedFieldListFilter
+                ):
+                    entry = (entry[0], ScopedRelatedFieldListFilter)
+            filters.append(entry)
+        return filters
+
+    def save_related(self, request, form, formsets, change):
+        """Many-to-many fields keep what the editor cannot see: a clinic admin
+        saving a member who also works at another clinic once replaced the
+        whole clinic set with the editor's clinics."""
+        hidden: dict[str, set] = {}
+        if change and not request.user.is_superuser:
+            for field in form.instance._meta.many_to_many:
+                if field.name not in form.cleaned_data:
+                    continue
+                scoped = self._scoped_choices(field.related_model, request)
+                if scoped is None:
+                    continue
+                current = set(getattr(form.instance, field.name).values_list("pk", flat=True))
+                hidden[field.name] = current - set(scoped.values_list("pk", flat=True))
+        super().save_related(request, form, formsets, change)
+        for name, ids in hidden.items():
+            if ids:
+                getattr(form.instance, name).add(*ids)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scoped = self._scoped_choices(db_field.related_model, request)

@@ -5,15 +5,24 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
+from clinic.dates import DateRangeValidator
 from clinic.models import AuditAction
 
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(required=False)
-    user = forms.CharField(required=False, label="Username")
+    user = forms.CharField(required=False, max_length=150, label="Username")
     patient = forms.UUIDField(required=False, label="Patient id")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        required=False,
+        validators=[DateRangeValidator()],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        required=False,
+        validators=[DateRangeValidator()],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

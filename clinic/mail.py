@@ -9,12 +9,20 @@ import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+
+
+def render_text(name: str, context: dict) -> str:
+    """A plain-text template without HTML escaping: "O'Brien" stays "O'Brien"
+    in a text email and a subject (only the HTML part is escaped)."""
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
 
 
 def build_templated_mail(*, template: str, to: str, context: dict) -> EmailMultiAlternatives:
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    text = render_to_string(f"{template}_body.txt", context)
+    subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+    text = render_text(f"{template}_body.txt", context)
     html = render_to_string(f"{template}_body.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")

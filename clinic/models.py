@@ -9,6 +9,8 @@ from django.db.models import Q
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import FreeTextField
+
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
@@ -30,7 +32,7 @@ class Clinic(models.Model):
     )
     email = models.EmailField(blank=True)
     phone = PhoneNumberField(blank=True)
-    address = models.TextField(blank=True)
+    address = FreeTextField(blank=True)
     website = models.URLField(blank=True)
     # How long records are kept after care ends before an erasure request can be
     # carried out (UK guidance for adult physiotherapy records: 8 years).
@@ -118,6 +120,20 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        floor = settings.RETENTION_MIN_YEARS
+        if self.retention_years is not None and self.retention_years < floor:
+            raise ValidationError(
+                {"retention_years": f"Keep records at least {floor} years after care ends."}
+            )
+
+    @property
+    def effective_retention_years(self) -> int:
+        """The clinic's period, never below ``RETENTION_MIN_YEARS`` (issue 19:
+        a clinic admin set 0 and erased a patient discharged a minute ago)."""
+        return max(self.retention_years, settings.RETENTION_MIN_YEARS)
 
     @classmethod
     def issue_record_number(cls, clinic_id) -> str:
@@ -232,6 +248,9 @@ class AuditAction(models.TextChoices):
     OTP_RECOVERY_USED = "otp_recovery_used", "Recovery code used"
     OTP_RECOVERY_REGENERATED = "otp_recovery_new", "Recovery codes renewed"
     OTP_RESET = "otp_reset", "Second factor reset"
+    OTP_LINK_SENT = "otp_link_sent", "Second-factor enrolment link sent"
+    OTP_LINK_USED = "otp_link_used", "Second-factor enrolment link used"
+    OTP_LINK_REFUSED = "otp_link_refused", "Second-factor enrolment link refused"
     ERASURE_REQUESTED = "erasure_requested", "Erasure requested"
     ERASURE_REFUSED = "erasure_refused", "Erasure refused (retention)"
     ERASURE_DONE = "erasure_done", "Personal data erased"
@@ -285,8 +304,12 @@ def admin_clinic_ids(user) -> list | None:
 
 class AuditEventQuerySet(models.QuerySet):
     def for_user(self, user) -> "AuditEventQuerySet":
+        # An event belongs to the clinic of its target and to the actor's
+        # (issue 19): both clinics' admins see a denied attempt.
         ids = admin_clinic_ids(user)
-        return self if ids is None else self.filter(clinic_id__in=ids)
+        if ids is None:
+            return self
+        return self.filter(models.Q(clinic_id__in=ids) | models.Q(actor_clinic_id__in=ids))
 
     def update(self, **kwargs):
         raise TypeError("Audit events are append-only.")
@@ -319,7 +342,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.UUIDField(null=True, blank=True)
+    # The target's clinic (the patient's, the record's; for account events
+    # the account's) and the acting user's clinic, when they differ.
     clinic_id = models.UUIDField(null=True, blank=True)
+    actor_clinic_id = models.UUIDField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -328,6 +354,7 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["clinic_id", "-at"], name="audit_clinic_at"),
+            models.Index(fields=["actor_clinic_id", "-at"], name="audit_actor_clinic_at"),
             models.Index(fields=["patient_id", "-at"], name="audit_patient_at"),
             models.Index(fields=["actor", "action", "-at"], name="audit_actor_action_at"),
         ]
@@ -427,3 +454,28 @@ class PassChunk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run.name} chunk {self.number} ({self.state})"
+
+
+class OTPEnrolmentLink(models.Model):
+    """A signed, single-use, short-lived link that lets a staff account without
+    a second-factor device enrol one (issue 19): without it, a password alone
+    cannot finish a login. Sent by a clinic admin (or, for the first
+    superuser, ``manage.py otp_enrolment_link``). Only a hash of the link's
+    secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="otp_enrolment_links"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "used_at"], name="otp_link_user_used")]
+
+    def __str__(self) -> str:
+        return f"Enrolment link for user {self.user_id}"

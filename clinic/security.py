@@ -47,6 +47,7 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "healthz-passes",
         "otp-verify",
         "otp-enrol",
+        "otp-enrol-link",
         "password_reset",
         "password_reset_done",
         "password_reset_confirm",
@@ -178,3 +179,27 @@ def end_sessions_of(user_id) -> int:
         store(session_key=session_key).delete()
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)
+
+
+# --- login keys for django-axes (issue 19) ------------------------------------
+# The portal logs in by email: failures are counted under the typed email (and
+# the IP) whether an account has it or not, so a lockout says nothing about
+# which emails exist. A username no account can have (usernames take no "#")
+# stands for an unknown email, so the password is hashed all the same.
+UNKNOWN_LOGIN = "#unknown:"
+
+
+def login_key(typed: str) -> str:
+    return typed.strip().lower()[:254]
+
+
+def axes_username(request, credentials=None) -> str:
+    """``AXES_USERNAME_CALLABLE``: the portal's typed email, else the username.
+    (The credential is not called ``..._key``: Django masks such names in the
+    failed-login signal, and every email would then count as one.)"""
+    if credentials:
+        return str(credentials.get("portal_email") or credentials.get("username") or "")
+    data = getattr(request, "POST", None) or {}
+    if data.get("email"):
+        return login_key(data["email"])
+    return str(data.get("username") or "")

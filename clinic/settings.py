@@ -377,6 +377,11 @@ SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 
 # --- Second factor (django-otp): TOTP plus single-use recovery codes ---
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Clinic")
+# Erasure: a clinic's retention period never goes below this many years after
+# care ends (UK guidance for adult physiotherapy records: 8; issue 19).
+RETENTION_MIN_YEARS = _env_int("RETENTION_MIN_YEARS", 8, minimum=0)
+# Enrolment links for accounts without a second-factor device (issue 19).
+OTP_ENROLMENT_LINK_HOURS = _env_int("OTP_ENROLMENT_LINK_HOURS", 24, minimum=1)
 # Development only: seed_demo gives demo staff a TOTP device with this published
 # secret so `make run` works; it is refused outside DEBUG (see seed_demo).
 OTP_DEMO_SECRET_HEX = "3132333435363738393031323334353637383930"  # RFC 6238 test key
@@ -395,6 +400,8 @@ AXES_VERBOSE = False
 # The same address as the audit trail: REMOTE_ADDR only, which the proxy sets
 # (a client-sent X-Forwarded-For must not let an attacker pick a fresh "IP").
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+# The portal's typed email (known or not) is the "username" axes locks.
+AXES_USERNAME_CALLABLE = "clinic.security.axes_username"
 
 # --- Content Security Policy (django-csp), enforced everywhere: no inline
 # scripts, no eval, nothing from other origins. ---

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.audit import audit_record
+from clinic.audit import audit_record, clinic_ids_of_login
 from clinic.middleware import SESSION_TIME_ZONE_KEY
 from clinic.models import AuditAction
 from clinic.security import end_sessions_of, session_stamp_login
@@ -34,17 +34,21 @@ def _audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
-    # The username typed is kept (to spot attacks); the password never is.
-    audit_record(
-        action=AuditAction.LOGIN_FAILED,
-        request=request,
-        username=str(credentials.get("username", ""))[:150],
-    )
+    # The username (or portal email) typed is kept, to spot attacks; the
+    # password never is. One event for each clinic of that account, so its
+    # admins see it (issue 19).
+    typed = str(credentials.get("portal_email") or credentials.get("username") or "")[:150]
+    _audit_login_event(AuditAction.LOGIN_FAILED, request, typed)
 
 
 @receiver(user_locked_out)
 def _audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    audit_record(action=AuditAction.LOCKED_OUT, request=request, username=str(username or ""))
+    _audit_login_event(AuditAction.LOCKED_OUT, request, str(username or "")[:150])
+
+
+def _audit_login_event(action, request, typed: str) -> None:
+    for clinic_id in clinic_ids_of_login(typed) or [None]:
+        audit_record(action=action, request=request, username=typed, clinic_id=clinic_id)
 
 
 # A receiver rather than a service: accounts are deactivated from the admin, the

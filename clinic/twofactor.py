@@ -7,14 +7,20 @@ Every outcome is audited (ids and action names only; never a code or secret).
 from __future__ import annotations
 
 import base64
+import hashlib
+import secrets
+from datetime import timedelta
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_otp import login as otp_login
@@ -22,11 +28,15 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.audit import audit_record
-from clinic.models import AuditAction
+from clinic.mail import send_templated_mail
+from clinic.models import AuditAction, OTPEnrolmentLink
 from clinic.security import has_confirmed_device, is_staff_account
 
 RECOVERY_CODE_COUNT = 10
 ENROL_DEVICE_SESSION_KEY = "clinic_otp_enrol_device"
+# Set when the user opened a valid enrolment link in this session.
+ENROL_ALLOWED_SESSION_KEY = "clinic_otp_enrol_allowed"
+ENROL_LINK_SALT = "clinic.otp-enrolment-link"
 RECOVERY_DEVICE_NAME = "recovery codes"
 
 
@@ -105,10 +115,93 @@ def otp_enrol_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
     request.session.pop(ENROL_DEVICE_SESSION_KEY, None)
+    request.session.pop(ENROL_ALLOWED_SESSION_KEY, None)
     codes = otp_recovery_codes_issue(user=request.user)
     _finish(request, device)
     audit_record(action=AuditAction.OTP_ENROLLED, request=request, obj=device)
     return codes
+
+
+# --- enrolment links (issue 19) ----------------------------------------------
+# An account without a confirmed device cannot enrol one with its password
+# alone (whoever logged in first would own the account): a clinic admin sends
+# a signed, single-use, short-lived link; ``manage.py otp_enrolment_link``
+# makes one for the first superuser.
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def otp_enrolment_link_create(*, user, by=None) -> str:
+    """A new enrolment link's path (``/accounts/2fa/enrol/link/<token>/``).
+    Earlier unused links of the user stop working."""
+    now = timezone.now()
+    OTPEnrolmentLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    secret = secrets.token_urlsafe(32)
+    link = OTPEnrolmentLink.objects.create(
+        user=user,
+        secret_hash=_secret_hash(secret),
+        created_by=by,
+        expires_at=now + timedelta(hours=settings.OTP_ENROLMENT_LINK_HOURS),
+    )
+    token = signing.dumps({"l": link.pk, "s": secret}, salt=ENROL_LINK_SALT)
+    return reverse("otp-enrol-link", args=[token])
+
+
+def otp_enrolment_link_send(*, user, by, request: HttpRequest | None = None) -> bool:
+    """Email an enrolment link to a staff member (their account email)."""
+    if not user.email:
+        return False
+    path = otp_enrolment_link_create(user=user, by=by)
+    send_templated_mail(
+        template="clinic/email/otp_enrolment_link",
+        to=user.email,
+        context={
+            "user": user,
+            "link": settings.SITE_BASE_URL + path,
+            "hours": settings.OTP_ENROLMENT_LINK_HOURS,
+        },
+    )
+    audit_record(action=AuditAction.OTP_LINK_SENT, request=request, actor=by, obj=user)
+    return True
+
+
+@transaction.atomic
+def otp_enrolment_link_redeem(*, request: HttpRequest, token: str) -> bool:
+    """Use a link: it must be signed by us, unused, unexpired and for the
+    logged-in user, who must have no confirmed device. Allows enrolment in
+    this session only."""
+    user = request.user
+    try:
+        data = signing.loads(
+            token, salt=ENROL_LINK_SALT, max_age=settings.OTP_ENROLMENT_LINK_HOURS * 3600
+        )
+        link = (
+            OTPEnrolmentLink.objects.select_for_update()
+            .filter(pk=int(data["l"]), secret_hash=_secret_hash(str(data["s"])))
+            .first()
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        link = None
+    if (
+        link is None
+        or link.user_id != user.pk
+        or link.used_at is not None
+        or link.expires_at <= timezone.now()
+        or has_confirmed_device(user)
+    ):
+        audit_record(action=AuditAction.OTP_LINK_REFUSED, request=request)
+        return False
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    request.session[ENROL_ALLOWED_SESSION_KEY] = user.pk
+    audit_record(action=AuditAction.OTP_LINK_USED, request=request, obj=user)
+    return True
+
+
+def enrolment_allowed(request: HttpRequest) -> bool:
+    return request.session.get(ENROL_ALLOWED_SESSION_KEY) == request.user.pk
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -166,6 +259,11 @@ class OTPEnrolView(StaffAccountMixin, View):
             # Replacing a device is an administrator's reset, not self-service
             # before the second factor (otherwise a stolen password could swap it).
             return HttpResponseRedirect(reverse("otp-verify") + "?" + request.GET.urlencode())
+        user = request.user
+        if is_staff_account(user) and not enrolment_allowed(request):
+            # No device and no enrolment link opened in this session: a password
+            # alone cannot enrol a device (issue 19). Nothing is created.
+            return render(request, "clinic/otp_enrol_needs_link.html", status=403)
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -218,4 +316,17 @@ class RecoveryCodesView(StaffAccountMixin, View):
             request,
             "clinic/otp_recovery_codes.html",
             {"codes": codes, "next": reverse("dashboard")},
+        )
+
+
+class OTPEnrolLinkView(StaffAccountMixin, View):
+    """Opens an enrolment link (after the password login), then enrolment."""
+
+    def get(self, request, token: str):
+        if has_confirmed_device(request.user):
+            return HttpResponseRedirect(reverse("otp-verify"))
+        if otp_enrolment_link_redeem(request=request, token=token):
+            return HttpResponseRedirect(reverse("otp-enrol"))
+        return render(
+            request, "clinic/otp_enrol_needs_link.html", {"link_refused": True}, status=403
         )

@@ -28,6 +28,11 @@ urlpatterns = [
     path("accounts/2fa/", twofactor.OTPVerifyView.as_view(), name="otp-verify"),
     path("accounts/2fa/enrol/", twofactor.OTPEnrolView.as_view(), name="otp-enrol"),
     path(
+        "accounts/2fa/enrol/link/<str:token>/",
+        twofactor.OTPEnrolLinkView.as_view(),
+        name="otp-enrol-link",
+    ),
+    path(
         "accounts/2fa/recovery-codes/",
         twofactor.RecoveryCodesView.as_view(),
         name="otp-recovery-codes",

@@ -4,6 +4,7 @@ from django import forms
 from django.db import models
 from django.utils.text import slugify
 
+from clinic.dates import SEARCH_MAX
 from clinic.models import Clinic
 from exercises.models import (
     ALT_TEXT_MAX,
@@ -16,7 +17,7 @@ from exercises.models import (
 
 
 class ExerciseFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(required=False, max_length=SEARCH_MAX, label="Search")
     category = forms.ChoiceField(required=False, choices=[("", "Any category"), *Category.choices])
     body_region = forms.ChoiceField(
         required=False, label="Body region", choices=[("", "Any region"), *BodyRegion.choices]

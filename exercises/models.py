@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import FreeTextField
 from clinic.models import Clinic, visible_clinic_ids
 
 # --- Limits with the messages the forms show (issue 4 "validation") ---
@@ -163,13 +164,13 @@ class Exercise(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(DURATION_MAX_MIN)],
     )
     # For the patient.
-    patient_steps = models.TextField(help_text="One step per line; shown numbered.")
-    patient_feel = models.TextField("what you should feel", blank=True, default="")
-    patient_stop = models.TextField("when to stop", blank=True, default="")
+    patient_steps = FreeTextField(help_text="One step per line; shown numbered.")
+    patient_feel = FreeTextField("what you should feel", blank=True, default="")
+    patient_stop = FreeTextField("when to stop", blank=True, default="")
     # For the clinician (never on the patient handout).
-    clinician_aim = models.TextField("aim", blank=True, default="")
-    clinician_cues = models.TextField("cues", blank=True, default="")
-    contraindications = models.TextField(blank=True, default="")
+    clinician_aim = FreeTextField("aim", blank=True, default="")
+    clinician_cues = FreeTextField("cues", blank=True, default="")
+    contraindications = FreeTextField(blank=True, default="")
     # Pictures and videos are ExerciseMedia rows (checked by content); the old
     # extension-checked ``image`` upload was carried over by migration 0002.
     image_url = models.URLField("image link", blank=True, default="")

@@ -7,6 +7,7 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
+from clinic.dates import SEARCH_MAX
 from clinic.models import Clinic, StaffMember
 from patients.models import ConsentKind, ErasureRequest, Patient, Status
 
@@ -188,6 +189,7 @@ class PatientForm(forms.ModelForm):
 class PatientFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
+        max_length=SEARCH_MAX,
         label="Search",
         widget=forms.TextInput(
             attrs={"placeholder": "Name, record number, email, phone or date of birth"}

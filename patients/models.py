@@ -9,6 +9,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, FreeTextField, bounded_dates
 from clinic.models import (
     Clinic,
     ClinicScopedQuerySet,
@@ -79,6 +80,7 @@ class PatientQuerySet(ClinicScopedQuerySet):
         )
 
 
+@bounded_dates
 class Patient(models.Model):
     # Opaque id for URLs; no sequential id is exposed anywhere.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -95,7 +97,7 @@ class Patient(models.Model):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    date_of_birth = BoundedDateField()
     sex = models.CharField(max_length=20, choices=Sex.choices)
     pronouns = models.CharField(max_length=40, blank=True)
 
@@ -127,7 +129,7 @@ class Patient(models.Model):
         max_length=20, choices=ReferralSource.choices, default=ReferralSource.SELF
     )
     # Clinical content: hidden from reception (DESIGN.md access model).
-    referral_reason = models.TextField(blank=True)
+    referral_reason = FreeTextField(blank=True)
 
     emergency_contact_name = models.CharField(max_length=200, blank=True)
     emergency_contact_relationship = models.CharField(max_length=100, blank=True)
@@ -171,9 +173,6 @@ class Patient(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["clinic", "record_number"], name="patient_record_number_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(date_of_birth__gt=date(1880, 1, 1)), name="patient_dob_plausible"
             ),
         ]
         indexes = [
@@ -228,7 +227,7 @@ class Patient(models.Model):
         ended = self.care_ended_on()
         if ended is None:
             return None
-        years = self.clinic.retention_years
+        years = self.clinic.effective_retention_years
         try:
             return ended.replace(year=ended.year + years)
         except ValueError:  # 29 February into a non-leap year
@@ -254,6 +253,7 @@ class ErasureRequestQuerySet(ClinicScopedQuerySet):
     clinic_path = "clinic_id"
 
 
+@bounded_dates
 class ErasureRequest(models.Model):
     """A patient's request to erase their personal data: recorded, checked
     against the clinic's retention period, then carried out (pseudonymisation).
@@ -263,7 +263,7 @@ class ErasureRequest(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="erasure_requests")
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
     received_via = models.CharField(max_length=20, choices=ErasureChannel.choices)
-    received_on = models.DateField()
+    received_on = BoundedDateField()
     notes = models.CharField(
         max_length=300,
         blank=True,

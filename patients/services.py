@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models.functions import Coalesce, Now
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -260,14 +261,14 @@ def erasure_retention_problem(*, patient: Patient, today: date) -> str | None:
         return "The patient is still in care; discharge them before erasing the record."
     if ends_on > today:
         return (
-            f"The clinic keeps records {patient.clinic.retention_years} years after care "
+            f"The clinic keeps records {patient.clinic.effective_retention_years} years after care "
             f"ends; this record may be erased from {ends_on:%d %B %Y}."
         )
     return None
 
 
 ERASED = "Erased"
-ERASED_BIRTH_DATE = date(1900, 1, 1)  # within patient_dob_plausible; not the real one
+ERASED_BIRTH_DATE = date(1900, 1, 1)  # within the stored range (clinic.dates); not the real one
 BLANKED_FIELDS = [
     "pronouns",
     "email",
@@ -340,6 +341,8 @@ def _erase(
     patient.status = Status.ARCHIVED
     patient.user = None
     patient.erased_at = timezone.now()
+    # Invitations held the email address: blanked, and none can be used.
+    patient.invitations.update(email="", revoked_at=Coalesce("revoked_at", Now()))
     set_change_reason(patient, "Erased on request")
     patient.save()
     # Earlier versions hold the personal data; only the erased one is kept.

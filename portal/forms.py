@@ -9,6 +9,8 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+from clinic.dates import PASSWORD_MAX
+from clinic.security import UNKNOWN_LOGIN, login_key
 from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
 from patients.language import in_patient_language
 from reminders import forms as preference_forms
@@ -32,7 +34,9 @@ class PortalLoginForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        max_length=PASSWORD_MAX,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_text = _("That email and password do not match an account. Check them and try again.")
 
@@ -44,8 +48,20 @@ class PortalLoginForm(forms.Form):
     def clean(self):
         email, password = self.cleaned_data.get("email"), self.cleaned_data.get("password")
         if email and password:
-            for candidate in patient_users().filter(email__iexact=email)[:5]:
-                user = authenticate(self.request, username=candidate.username, password=password)
+            # Known and unknown emails alike (issue 19): the same answer, one
+            # password hash (Django's backend hashes for an unknown username),
+            # and the lockout counted under the typed email and the IP
+            # (``clinic.security.axes_username``) whether an account exists or not.
+            key = login_key(email)
+            candidates = list(patient_users().filter(email__iexact=email)[:5])
+            if not candidates:
+                authenticate(
+                    self.request, username=UNKNOWN_LOGIN + key, password=password, portal_email=key
+                )
+            for candidate in candidates:
+                user = authenticate(
+                    self.request, username=candidate.username, password=password, portal_email=key
+                )
                 if user is not None:
                     self.user_cache = user
                     break
@@ -60,11 +76,13 @@ class PortalLoginForm(forms.Form):
 class SetPasswordForm(forms.Form):
     new_password1 = forms.CharField(
         label=_("New password"),
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 12 characters. A few words you will remember work well."),
     )
     new_password2 = forms.CharField(
         label=_("New password again"),
+        max_length=PASSWORD_MAX,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -288,11 +306,7 @@ class ReminderPreferenceForm(StyledForm, preference_forms.ReminderPreferenceForm
     def clean(self):
         picked = [self.cleaned_data.get(name) for name in ("time_1", "time_2")]
         self.cleaned_data["local_times"] = sorted({t.strftime("%H:%M") for t in picked if t})
-        cleaned = super().clean()
-        paused = cleaned.get("paused_until")
-        if paused and paused > _date.today() + timedelta(days=366):
-            self.add_error("paused_until", "Pause for a year at most.")
-        return cleaned
+        return super().clean()  # the pause's year at most: the staff form's rule
 
 
 def questionnaire_step_form(step, data=None, initial=None):

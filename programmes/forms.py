@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from assessments.models import Assessment
+from clinic.dates import FREE_TEXT_MAX, model_date_formfield
 from exercises.models import (
     DURATION_MAX_MIN,
     HOLD_MAX_S,
@@ -17,7 +18,13 @@ from exercises.models import (
     days_list,
     days_mask,
 )
-from programmes.models import PlanGoal, PlanIntervention, ProgrammeTemplate, TreatmentPlan
+from programmes.models import (
+    PlanGoal,
+    PlanIntervention,
+    Prescription,
+    ProgrammeTemplate,
+    TreatmentPlan,
+)
 from programmes.models.clips import CLIP_CAPTION_MAX
 from programmes.models.plans import PAUSE_TEXT_MAX
 
@@ -51,9 +58,13 @@ class PlanCreateForm(ReviewAfterStartMixin, forms.Form):
         queryset=Assessment.objects.none(), required=False, empty_label="No linked assessment"
     )
     title = forms.CharField(max_length=160, required=False, help_text="Defaults to the template.")
-    working_diagnosis = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    start_on = forms.DateField(widget=DATE, label="Programme starts on")
-    review_on = forms.DateField(widget=DATE, required=False, label="Review date")
+    working_diagnosis = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=FREE_TEXT_MAX
+    )
+    start_on = model_date_formfield(
+        TreatmentPlan, "start_on", widget=DATE, label="Programme starts on"
+    )
+    review_on = model_date_formfield(TreatmentPlan, "review_on", widget=DATE, label="Review date")
 
     def __init__(self, *args, user, patient, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,14 +148,19 @@ class PrescriptionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one day of the week."},
     )
-    start_on = forms.DateField(widget=DATE, label="From")
-    end_on = forms.DateField(widget=DATE, required=False, label="Until")
+    start_on = model_date_formfield(Prescription, "start_on", widget=DATE, label="From")
+    end_on = model_date_formfield(Prescription, "end_on", widget=DATE, label="Until")
     phase = forms.IntegerField(
         min_value=1, max_value=20, error_messages=_range_messages("Phase", 1, 20)
     )
-    pain_rule = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    pain_rule = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=FREE_TEXT_MAX
+    )
     notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Notes for the patient"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=FREE_TEXT_MAX,
+        label="Notes for the patient",
     )
 
     def clean(self):

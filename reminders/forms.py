@@ -7,8 +7,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinic.dates import model_date_formfield
 from exercises.models import WEEKDAY_NAMES, days_list, days_mask
-from reminders.models import ReminderChannel
+from reminders.models import PAUSE_TOO_LONG, ReminderChannel, ReminderPreference, pause_latest
 from reminders.scheduling import in_quiet_hours, parse_slot
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -47,11 +48,13 @@ class ReminderPreferenceForm(forms.Form):
         label=_("Quiet hours until"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    paused_until = forms.DateField(
-        required=False,
+    # The model's bounds (clinic.dates) and its year-at-most rule.
+    paused_until = model_date_formfield(
+        ReminderPreference,
+        "paused_until",
         label=_("Pause until (inclusive)"),
         widget=DATE,
-        help_text=_("No reminders up to and including this day."),
+        help_text=_("No reminders up to and including this day; a year at most."),
     )
 
     def __init__(self, *args, patient, **kwargs):
@@ -95,6 +98,8 @@ class ReminderPreferenceForm(forms.Form):
         value = self.cleaned_data.get("paused_until")
         if value is not None and value < self.patient.local_today():
             raise forms.ValidationError(_("The pause cannot end in the past."))
+        if value is not None and value > pause_latest(self.patient.local_today()):
+            raise forms.ValidationError(PAUSE_TOO_LONG)
         return value
 
     def clean_channel(self) -> str:

@@ -4,13 +4,17 @@ its delivery state (occurrences), and the private calendar feed."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import PAUSE_MAX_DAYS, BoundedDateField, bounded_dates
 from exercises.models import EVERY_DAY
 from patients.models import Patient
 
@@ -29,6 +33,7 @@ def default_reminder_times() -> list[str]:
     return ["08:00"]
 
 
+@bounded_dates
 class ReminderPreference(models.Model):
     """When and how a patient wants exercise reminders (times are local to the
     patient's IANA time zone, ``Patient.time_zone``). Reminders go out only with
@@ -61,7 +66,7 @@ class ReminderPreference(models.Model):
     )
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
-    paused_until = models.DateField(
+    paused_until = BoundedDateField(
         null=True, blank=True, help_text="No reminders up to and including this local date."
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,6 +83,24 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Reminders for {self.patient_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.paused_until is not None:
+            today = self.patient.local_today() if self.patient_id else timezone.localdate()
+            # Only the upper end here: a stored pause that has since ended
+            # must not stop the next save (forms also refuse a past end).
+            if self.paused_until > pause_latest(today):
+                raise ValidationError({"paused_until": PAUSE_TOO_LONG})
+
+
+PAUSE_TOO_LONG = _("Pause for a year at most.")
+
+
+def pause_latest(today: date) -> date:
+    """The last day a reminder pause may end (``PAUSE_MAX_DAYS`` ahead): the
+    staff page, the portal and any service alike."""
+    return today + timedelta(days=PAUSE_MAX_DAYS)
 
 
 class OccurrenceState(models.TextChoices):
@@ -105,6 +128,7 @@ class ReminderOccurrenceQuerySet(models.QuerySet):
         )
 
 
+@bounded_dates
 class ReminderOccurrence(models.Model):
     """One reminder for one patient, channel, local date and slot. The unique
     key makes planning idempotent; the row (not the broker message) is the
@@ -115,7 +139,7 @@ class ReminderOccurrence(models.Model):
         Patient, on_delete=models.CASCADE, related_name="reminder_occurrences"
     )
     channel = models.CharField(max_length=10, choices=ReminderChannel.choices)
-    local_date = models.DateField(help_text="The patient's local date.")
+    local_date = BoundedDateField(help_text="The patient's local date.")
     slot = models.CharField(max_length=5, help_text='The local time chosen, "HH:MM".')
     due_at = models.DateTimeField(help_text="UTC.")
     state = models.CharField(

@@ -16,6 +16,13 @@ from tests.programmes.helpers import make_plan
 from tracking.models import SessionLog, SessionOutcome, SkipReason
 
 
+@pytest.fixture(autouse=True)
+def _no_retention_floor(settings):
+    """These tests are about erasure itself: clinics here may set any period
+    (the floor, RETENTION_MIN_YEARS, is tested in tests/test_security_probe.py)."""
+    settings.RETENTION_MIN_YEARS = 0
+
+
 @pytest.fixture
 def record_with_care(patient_record, clinician, patient):
     assessment = AssessmentFactory(

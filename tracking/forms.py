@@ -6,12 +6,16 @@ from datetime import timedelta
 
 from django import forms
 
-from tracking.models import SESSION_NOTE_MAX, Effort, SessionOutcome, SkipReason
+from clinic.dates import model_date_formfield
+from tracking.models import SESSION_NOTE_MAX, Effort, SessionLog, SessionOutcome, SkipReason
 from tracking.services import PHONE_LOG_DAYS_BACK
 
 
 class PhoneSessionForm(forms.Form):
-    performed_on = forms.DateField(
+    # The model's date bounds (clinic.dates) before the 28-days-back rule.
+    performed_on = model_date_formfield(
+        SessionLog,
+        "performed_on",
         label="Day of the session (patient's date)",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a date, e.g. 2026-06-01."},

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts.models import Alert
+from clinic.dates import BoundedDateField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember
 from exercises.models import SESSIONS_PER_DAY_MAX
 from patients.models import Patient
@@ -53,6 +54,7 @@ class SessionLogQuerySet(models.QuerySet):
         return self.filter(outcome__in=[SessionOutcome.DONE, SessionOutcome.PARTIAL])
 
 
+@bounded_dates
 class SessionLog(models.Model):
     """One prescribed exercise in one session (sitting) of one patient-local day,
     as the patient logged it. It points at the programme version the patient
@@ -62,7 +64,7 @@ class SessionLog(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="session_logs")
     version = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT, related_name="logs")
     prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="logs")
-    performed_on = models.DateField(help_text="The patient's local date.")
+    performed_on = BoundedDateField(help_text="The patient's local date.")
     session_number = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(SESSIONS_PER_DAY_MAX)]
     )
@@ -116,6 +118,7 @@ class SessionLog(models.Model):
         return f"{self.performed_on} session {self.session_number}: {self.get_outcome_display()}"
 
 
+@bounded_dates
 class AdherenceSnapshot(models.Model):
     """Weekly adherence stored by the nightly task so that dashboards never
     recompute history. ``rule_version`` and ``threshold_percent`` are the
@@ -124,7 +127,7 @@ class AdherenceSnapshot(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.CASCADE, related_name="adherence_snapshots"
     )
-    week_start = models.DateField(help_text="Monday of the patient-local week.")
+    week_start = BoundedDateField(help_text="Monday of the patient-local week.")
     prescribed = models.PositiveIntegerField()
     completed = models.PositiveIntegerField()
     percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -165,13 +168,14 @@ class CheckInQuerySet(ClinicScopedQuerySet):
         return self.filter(patient=patient)
 
 
+@bounded_dates
 class CheckIn(models.Model):
     """A patient's check-in from the portal: current pain and the red-flag
     self-screen, as answered (patient-entered; never edited afterwards)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="check_ins")
-    checked_on = models.DateField(help_text="The patient's local date.")
+    checked_on = BoundedDateField(help_text="The patient's local date.")
     pain_now = models.PositiveSmallIntegerField("pain now (0-10)")
     answers = models.JSONField(default=dict, help_text="Self-screen question code: yes/no.")
     red_flags = models.JSONField(default=list, blank=True, help_text="Codes answered yes.")

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, FreeTextField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember
 from patients.models import Patient
 from programmes.models.templates import ProgrammeTemplate
@@ -37,6 +38,7 @@ class TreatmentPlanQuerySet(ClinicScopedQuerySet):
         return self.filter(status=PlanStatus.ACTIVE)
 
 
+@bounded_dates
 class TreatmentPlan(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_plans")
@@ -55,12 +57,12 @@ class TreatmentPlan(models.Model):
         StaffMember, null=True, on_delete=models.SET_NULL, related_name="treatment_plans"
     )
     title = models.CharField(max_length=160)
-    working_diagnosis = models.TextField(blank=True, default="")
+    working_diagnosis = FreeTextField(blank=True, default="")
     status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
-    start_on = models.DateField(help_text="First day of the home programme.")
-    review_on = models.DateField(null=True, blank=True)
-    pain_rule = models.TextField(blank=True, default="")
-    progression_criteria = models.TextField(blank=True, default="")
+    start_on = BoundedDateField(help_text="First day of the home programme.")
+    review_on = BoundedDateField(null=True, blank=True)
+    pain_rule = FreeTextField(blank=True, default="")
+    progression_criteria = FreeTextField(blank=True, default="")
     activated_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,6 +121,7 @@ class PauseSource(models.TextChoices):
     BY_HAND = "by_hand", "Paused by a clinician"
 
 
+@bounded_dates
 class PlanPause(models.Model):
     """One pause of a plan's home programme (issue 13). While it lasts the plan
     is ``PAUSED``: Today shows advice instead of exercises, no reminders are
@@ -130,11 +133,11 @@ class PlanPause(models.Model):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="pauses")
     source = models.CharField(max_length=20, choices=PauseSource.choices)
     reason = models.TextField(max_length=PAUSE_TEXT_MAX)
-    started_on = models.DateField(
+    started_on = BoundedDateField(
         help_text="First paused day (patient-local).",
         validators=[MinValueValidator(PAUSE_DATE_MIN), MaxValueValidator(PAUSE_DATE_MAX)],
     )
-    ended_on = models.DateField(
+    ended_on = BoundedDateField(
         null=True,
         blank=True,
         help_text="First day the programme runs again (exclusive end).",
@@ -186,6 +189,7 @@ class GoalTerm(models.TextChoices):
     LONG = "long", "Long term"
 
 
+@bounded_dates
 class PlanGoal(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="goals")
@@ -198,8 +202,8 @@ class PlanGoal(models.Model):
         max_length=120, blank=True, default="", help_text="E.g. pain-free walking (minutes)."
     )
     target_value = models.DecimalField(max_digits=8, decimal_places=2)
-    target_on = models.DateField()
-    achieved_on = models.DateField(null=True, blank=True)
+    target_on = BoundedDateField()
+    achieved_on = BoundedDateField(null=True, blank=True)
 
     history = HistoricalRecords()
 

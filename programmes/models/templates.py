@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import FreeTextField
 from clinic.models import visible_clinic_ids
 from exercises.models import (
     DURATION_MAX_MIN,
@@ -50,12 +51,12 @@ class ProgrammeTemplate(models.Model):
     slug = models.SlugField(max_length=80)
     name = models.CharField(max_length=160)
     condition = models.CharField(max_length=160)
-    summary = models.TextField(blank=True, default="")
+    summary = FreeTextField(blank=True, default="")
     duration_weeks = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(104)]
     )
-    pain_rule = models.TextField()
-    progression_criteria = models.TextField(blank=True, default="")
+    pain_rule = FreeTextField()
+    progression_criteria = FreeTextField(blank=True, default="")
     sources = models.CharField(
         max_length=200, blank=True, default="", help_text="SPEC source ids, e.g. S81, S82."
     )
@@ -94,7 +95,7 @@ class TemplatePhase(models.Model):
         default=1, help_text="Week of the programme in which this phase starts (1 = first)."
     )
     duration_weeks = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    progression_criteria = models.TextField(blank=True, default="")
+    progression_criteria = FreeTextField(blank=True, default="")
 
     history = HistoricalRecords()
 
@@ -131,7 +132,7 @@ class TemplateExercise(models.Model):
     side = models.CharField(max_length=10, choices=Side.choices, default=Side.BOTH)
     sessions_per_day = models.PositiveSmallIntegerField(default=1)
     days_of_week = models.PositiveSmallIntegerField(default=EVERY_DAY)
-    notes = models.TextField(blank=True, default="")
+    notes = FreeTextField(blank=True, default="")
 
     history = HistoricalRecords()
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clinic.dates import BoundedDateField, FreeTextField, bounded_dates
 from exercises.models import (
     DURATION_MAX_MIN,
     EVERY_DAY,
@@ -46,6 +47,7 @@ class ProgrammeVersionQuerySet(models.QuerySet):
         )
 
 
+@bounded_dates
 class ProgrammeVersion(models.Model):
     """One version of a plan's home programme.
 
@@ -61,8 +63,8 @@ class ProgrammeVersion(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    valid_from = models.DateField(null=True, blank=True)
-    valid_until = models.DateField(null=True, blank=True, help_text="Exclusive.")
+    valid_from = BoundedDateField(null=True, blank=True)
+    valid_until = BoundedDateField(null=True, blank=True, help_text="Exclusive.")
     change_note = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -156,6 +158,7 @@ class ProgrammeVersion(models.Model):
         return week
 
 
+@bounded_dates
 class Prescription(models.Model):
     """One exercise in one programme version, with its exact dosage.
 
@@ -196,10 +199,10 @@ class Prescription(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(SESSIONS_PER_DAY_MAX)]
     )
     days_of_week = models.PositiveSmallIntegerField(default=EVERY_DAY)
-    start_on = models.DateField()
-    end_on = models.DateField(null=True, blank=True, help_text="Last day (inclusive).")
-    pain_rule = models.TextField(blank=True, default="")
-    notes = models.TextField("notes for the patient", blank=True, default="")
+    start_on = BoundedDateField()
+    end_on = BoundedDateField(null=True, blank=True, help_text="Last day (inclusive).")
+    pain_rule = FreeTextField(blank=True, default="")
+    notes = FreeTextField("notes for the patient", blank=True, default="")
 
     history = HistoricalRecords()
 

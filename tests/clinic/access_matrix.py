@@ -13,6 +13,8 @@ STAFF_MATRIX = {
     "otp-verify": (None, {"anonymous": 302, "patient": 302, **dict.fromkeys(STAFF, 200)}),
     # Every staff persona already has a confirmed device: on to verification.
     "otp-enrol": (None, dict.fromkeys(EVERYONE, 302)),
+    # A made-up link; staff personas are enrolled already: on to verification.
+    "otp-enrol-link": (lambda ctx: ["made-up-token"], dict.fromkeys(EVERYONE, 302)),
     "otp-recovery-codes": (None, {"anonymous": 302, "patient": 302, **dict.fromkeys(STAFF, 200)}),
     "password_reset": (None, dict.fromkeys(EVERYONE, 200)),
     "password_reset_done": (None, dict.fromkeys(EVERYONE, 200)),

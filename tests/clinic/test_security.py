@@ -104,12 +104,39 @@ class TestSecondFactor:
         assert StaticToken.objects.filter(device__user=clinician).count() == len(codes) - 1
         assert AuditAction.OTP_RECOVERY_USED in _actions(actor=clinician)
 
-    def test_a_new_staff_member_enrols_before_seeing_anything(self, client, clinic):
-        member = StaffMemberFactory(user=UserFactory(username="newbie"), clinics=[clinic])
+    def test_a_password_alone_cannot_enrol_a_device(self, client, clinic):
+        """Issue 19: whoever logged in first with a device-less account's
+        password could enrol their own authenticator and own the account."""
+        StaffMemberFactory(user=UserFactory(username="newbie"), clinics=[clinic])
         _form_login(client, "newbie")
         response = client.get(reverse("patients:list"))
         assert response["Location"].startswith(reverse("otp-enrol"))
         page = client.get(response["Location"])
+        assert page.status_code == 403
+        assert "ask your clinic administrator" in page.content.decode()
+        assert "data:image/svg+xml" not in page.content.decode()
+        client.post(reverse("otp-enrol"), {"token": "123456"})
+        assert not TOTPDevice.objects.filter(user__username="newbie").exists()
+        assert client.get(reverse("patients:list")).status_code == 302
+
+    def test_a_new_staff_member_enrols_with_an_admins_link(
+        self, client, clinic, clinic_admin, settings
+    ):
+        from clinic.twofactor import otp_enrolment_link_send
+
+        member = StaffMemberFactory(
+            user=UserFactory(username="newbie", email="newbie@staff.example"), clinics=[clinic]
+        )
+        assert otp_enrolment_link_send(user=member.user, by=clinic_admin)
+        body = mail.outbox[-1].body
+        link = next(line for line in body.splitlines() if "/accounts/2fa/enrol/link/" in line)
+        path = link.removeprefix(settings.SITE_BASE_URL)
+        # Anonymous: log in first, then the link.
+        assert client.get(path)["Location"].startswith(reverse("login"))
+        _form_login(client, "newbie")
+        opened = client.get(path)
+        assert opened["Location"] == reverse("otp-enrol")
+        page = client.get(reverse("otp-enrol"))
         assert page.status_code == 200
         assert "data:image/svg+xml" in page.content.decode()
         device = TOTPDevice.objects.get(user=member.user, confirmed=False)
@@ -125,7 +152,40 @@ class TestSecondFactor:
         assert len(codes) == 10 and all(c in done.content.decode() for c in codes)
         assert TOTPDevice.objects.get(user=member.user).confirmed
         assert client.get(reverse("patients:list")).status_code == 200
-        assert AuditAction.OTP_ENROLLED in _actions(actor=member.user)
+        actions = _actions(actor=member.user)
+        assert AuditAction.OTP_ENROLLED in actions and AuditAction.OTP_LINK_USED in actions
+        assert AuditAction.OTP_LINK_SENT in _actions(actor=clinic_admin)
+
+    def test_an_enrolment_link_works_once_for_its_own_user_and_not_after_expiry(
+        self, client, clinic
+    ):
+        from clinic.twofactor import otp_enrolment_link_create
+
+        newbie = StaffMemberFactory(user=UserFactory(username="newbie"), clinics=[clinic]).user
+        other = StaffMemberFactory(user=UserFactory(username="other"), clinics=[clinic]).user
+        others_link = otp_enrolment_link_create(user=other)
+        _form_login(client, "newbie")
+        refused = client.get(others_link)
+        assert refused.status_code == 403 and "does not work" in refused.content.decode()
+        assert client.get(others_link[:-3] + "xx/").status_code == 403  # tampered
+        link = otp_enrolment_link_create(user=newbie)
+        assert client.get(link)["Location"] == reverse("otp-enrol")
+        client.post(reverse("logout"))
+        _form_login(client, "newbie")
+        assert client.get(link).status_code == 403  # used once already
+        assert client.get(reverse("otp-enrol")).status_code == 403
+        late = otp_enrolment_link_create(user=newbie)
+        with time_machine.travel(time.time() + 25 * 3600):
+            _form_login(client, "newbie")
+            assert client.get(late).status_code == 403
+        assert AuditAction.OTP_LINK_REFUSED in _actions()
+
+    def test_the_first_superuser_gets_a_link_from_a_command(self, capsys):
+        from django.core.management import call_command
+
+        get_user_model().objects.create_superuser("root", "root@example.org", "x" * 20)
+        call_command("otp_enrolment_link", "root")
+        assert "/accounts/2fa/enrol/link/" in capsys.readouterr().out
 
     def test_a_password_holder_cannot_replace_an_enrolled_device(self, client, clinician):
         _form_login(client, "clinician")

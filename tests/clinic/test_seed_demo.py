@@ -6,9 +6,10 @@ from patients.models import Patient
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_two_clinics_with_every_role_and_is_idempotent():
+def test_seed_demo_loads_two_clinics_with_every_role_and_is_idempotent(settings):
     from messaging.models import Conversation, Message
 
+    settings.DEBUG = True
     call_command("seed_demo")
     counts = (Clinic.objects.count(), StaffMember.objects.count(), Patient.objects.count())
     messages = Message.objects.count()
@@ -31,7 +32,7 @@ def test_seed_demo_loads_two_clinics_with_every_role_and_is_idempotent():
 def test_demo_staff_get_the_published_demo_totp_secret_only_in_development(settings):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--i-know-this-is-production")
     assert not TOTPDevice.objects.exists()  # production settings: no known secret
     settings.DEBUG = True
     call_command("seed_demo")
@@ -68,12 +69,13 @@ def test_a_demo_login_works_end_to_end_with_the_demo_code(client, settings):
 
 
 @pytest.mark.django_db
-def test_seed_demo_gives_patients_assessments_plans_logs_and_a_few_pauses():
-    from alerts.models import Alert
+def test_seed_demo_gives_patients_assessments_plans_logs_and_a_few_pauses(settings):
+    from alerts.models import AttentionSignal
     from assessments.models import Assessment
     from programmes.models import PlanStatus, TreatmentPlan
     from tracking.models import CheckIn, SessionLog
 
+    settings.DEBUG = True
     call_command("seed_demo")
     counts = (
         Assessment.objects.filter(status="signed").count(),
@@ -97,4 +99,24 @@ def test_seed_demo_gives_patients_assessments_plans_logs_and_a_few_pauses():
         "skipped",
     }
     assert SessionLog.objects.filter(skip_reason="pain").exists()
-    assert Alert.objects.filter(kind="low_adherence").exists()
+    # Low adherence is a "needs attention" signal by default (issue 22).
+    assert AttentionSignal.objects.filter(kind="low_adherence").exists()
+
+
+def test_seed_demo_refuses_production_and_with_the_flag_sets_no_known_password(settings):
+    """Issue 19: in production it made a superuser with the published password."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    from devtools.demo_data import DEMO_PASSWORD
+
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=true"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()
+    call_command("seed_demo", "--i-know-this-is-production")
+    users = get_user_model().objects.filter(
+        staff_member__isnull=False
+    ) | get_user_model().objects.filter(username="admin")
+    assert users.count() == StaffMember.objects.count() + 1
+    assert not any(user.check_password(DEMO_PASSWORD) for user in users)
+    assert not any(user.has_usable_password() for user in users)

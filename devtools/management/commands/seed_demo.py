@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clinic.models import Clinic, Role, StaffMember
@@ -45,11 +45,32 @@ DEMO_MESSAGES = [
 ]
 
 
+PRODUCTION_FLAG = "--i-know-this-is-production"
+
+
 class Command(BaseCommand):
-    help = "Load demo clinics, staff and patients (idempotent)."
+    help = "Load demo clinics, staff and patients (idempotent). Development only."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            PRODUCTION_FLAG,
+            action="store_true",
+            dest="production",
+            help="Run outside DJANGO_DEBUG=true: the demo accounts then get no "
+            "password and no second factor (set them through password reset and "
+            "an enrolment link).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["production"]:
+            raise CommandError(
+                "seed_demo is for development (DJANGO_DEBUG=true). It would create "
+                f"accounts with the published demo password; add {PRODUCTION_FLAG} "
+                "to load the demo data without any known password."
+            )
+        # Outside development no account gets a known password or device (issue 19).
+        known = settings.DEBUG
         rng = random.Random(2026)
         User = get_user_model()  # noqa: N806
         admin, created = User.objects.get_or_create(
@@ -62,8 +83,7 @@ class Command(BaseCommand):
             },
         )
         if created:
-            admin.set_password(DEMO_PASSWORD)
-            admin.save()
+            _set_demo_password(admin, known)
         created_patients = 0
         for spec in CLINICS:
             clinic, _ = Clinic.objects.get_or_create(
@@ -83,15 +103,14 @@ class Command(BaseCommand):
                     },
                 )
                 if created:
-                    user.set_password(DEMO_PASSWORD)
-                    user.save()
+                    _set_demo_password(user, known)
                 member, _ = StaffMember.objects.get_or_create(user=user, defaults={"role": role})
                 member.clinics.add(clinic)
                 if role == Role.CLINICIAN:
                     clinicians.append(member)
             created_patients += self._patients(rng, clinic, clinicians, admin)
             self._conversations(clinic)
-        if settings.DEBUG:
+        if known:
             # Development only: a TOTP device with the published demo secret, so
             # that `make run` logins work (codes: `manage.py demo_otp_code`).
             staff = User.objects.filter(username__in=demo_usernames() | {"admin"})
@@ -175,3 +194,11 @@ class Command(BaseCommand):
             )
             created += 1
         return created
+
+
+def _set_demo_password(user, known: bool) -> None:
+    if known:
+        user.set_password(DEMO_PASSWORD)
+    else:
+        user.set_unusable_password()
+    user.save()
