@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from assessments.instruments import get_instrument
 
 # rf-2026.2 (issue 14): CLTI escalation, necrotising infection on either sign, history
@@ -525,17 +527,27 @@ def evaluate(facts: dict[str, Any]) -> list[Fired]:
 # Written safety-netting advice for back-related leg pain without cauda equina signs
 # (SPEC product decisions "Cauda equina"; SPEC 1.4 app rule, counselling step [S17]; the
 # symptoms are the CES red flags of SPEC 1.4 [S13, S14, S15, S21]).
-SAFETY_NETTING_HEADING = (
+# Marked for the catalogue (gettext_noop: the constants stay English for the
+# staff record and the rules document); the portal translates them at render.
+SAFETY_NETTING_HEADING = gettext_noop(
     "Go to the emergency department (A&E) immediately, or call 999, if you notice:"
 )
 SAFETY_NETTING_SIGNS = (
-    "numbness, tingling or pins and needles around your bottom, genitals or inner thighs "
-    "(where you would sit on a saddle)",
-    "difficulty starting to pass urine, not feeling your bladder fill or urine passing, or "
-    "not being able to pass urine",
-    "leaking urine or losing control of your bowels, or not feeling when you need to go",
-    "new problems getting or keeping an erection, or loss of feeling in your genitals",
-    "pain, numbness or weakness in both legs, or weakness that is getting worse",
+    gettext_noop(
+        "numbness, tingling or pins and needles around your bottom, genitals or inner thighs "
+        "(where you would sit on a saddle)"
+    ),
+    gettext_noop(
+        "difficulty starting to pass urine, not feeling your bladder fill or urine passing, or "
+        "not being able to pass urine"
+    ),
+    gettext_noop(
+        "leaking urine or losing control of your bowels, or not feeling when you need to go"
+    ),
+    gettext_noop(
+        "new problems getting or keeping an erection, or loss of feeling in your genitals"
+    ),
+    gettext_noop("pain, numbness or weakness in both legs, or weakness that is getting worse"),
 )
 SAFETY_NETTING = (
     SAFETY_NETTING_HEADING[:-1]

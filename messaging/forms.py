@@ -1,36 +1,37 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import StaffMember
 from messaging.models import MESSAGE_MAX_CHARS
 
-TOO_LONG = (
+TOO_LONG = _(
     "A message can be at most 2,000 characters; yours has %(show_value)d. "
     "Shorten it or send it as two messages."
 )
 
 
-def message_body_field(label: str = "Your message") -> forms.CharField:
+def message_body_field(label=None) -> forms.CharField:
     """A plain CharField (the stored-XSS test enumerates those) with our limit
     and messages."""
     return forms.CharField(
-        label=label,
+        label=label if label is not None else _("Your message"),
         max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write your message first.", "max_length": TOO_LONG},
-        help_text="Plain text, at most 2,000 characters.",
+        error_messages={"required": _("Write your message first."), "max_length": TOO_LONG},
+        help_text=_("Plain text, at most 2,000 characters."),
     )
 
 
 class PatientMessageForm(forms.Form):
     body = message_body_field()
-    about = forms.ChoiceField(label="About an exercise (optional)", required=False)
+    about = forms.ChoiceField(label=_("About an exercise (optional)"), required=False)
 
     def __init__(self, *args, prescriptions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.prescriptions = {str(p.pk): p for p in prescriptions}
-        self.fields["about"].choices = [("", "Nothing in particular")] + [
+        self.fields["about"].choices = [("", _("Nothing in particular"))] + [
             (pk, p.exercise.name) for pk, p in self.prescriptions.items()
         ]
         # The text field keeps its own (non-HTML) maxlength out of the browser:

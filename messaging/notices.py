@@ -25,11 +25,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinic.audit import audit_record
 from clinic.mail import build_templated_mail, drop_process_connection, process_connection
 from clinic.models import AuditAction
 from messaging.models import Message, MessageNotice, NoticeRecipient, NoticeState
+from patients.language import in_patient_language
 from patients.models import Status
 from reminders import sms
 from reminders.models import ReminderChannel, ReminderPreference, has_contact
@@ -89,18 +91,23 @@ def _patient_message(notice: MessageNotice, now: datetime):
     if not has_contact(patient, channel):
         return None, "no contact for channel"
     link = settings.SITE_BASE_URL + reverse("portal:messages")
-    if channel == ReminderChannel.SMS:
-        body = f"Hi {patient.first_name}, you have a new message from {patient.clinic.name}: {link}"
-        return sms.SmsMessage(to=str(patient.mobile_phone), body=body, reference=str(notice.pk)), ""
-    message = build_templated_mail(
-        template="messaging/email/patient_notice",
-        to=patient.email,
-        context={
-            "first_name": patient.first_name,
-            "clinic_name": patient.clinic.name,
-            "link": link,
-        },
-    )
+    with in_patient_language(patient):  # issue 18: the patient's language
+        if channel == ReminderChannel.SMS:
+            body = gettext(
+                "Hi %(first_name)s, you have a new message from %(clinic_name)s: %(link)s"
+            ) % {"first_name": patient.first_name, "clinic_name": patient.clinic.name, "link": link}
+            return sms.SmsMessage(
+                to=str(patient.mobile_phone), body=body, reference=str(notice.pk)
+            ), ""
+        message = build_templated_mail(
+            template="messaging/email/patient_notice",
+            to=patient.email,
+            context={
+                "first_name": patient.first_name,
+                "clinic_name": patient.clinic.name,
+                "link": link,
+            },
+        )
     message.extra_headers["Auto-Submitted"] = "auto-generated"
     return message, ""
 

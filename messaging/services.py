@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from alerts.models import AlertKind, AlertUrgency
 from alerts.services import alert_raise
@@ -91,8 +92,14 @@ def _check_rate(user: User, limit: int) -> None:
     sent = Message.objects.filter(sender_id=user.pk, created_at__gte=since).count()
     if sent >= limit:
         raise MessageRefusedError(
-            f"You have sent {limit} messages in the last hour, the most we accept. "
-            "Please wait a little; if it is urgent, phone the clinic."
+            ngettext(
+                "You have sent %(limit)d message in the last hour, the most we accept. "
+                "Please wait a little; if it is urgent, phone the clinic.",
+                "You have sent %(limit)d messages in the last hour, the most we accept. "
+                "Please wait a little; if it is urgent, phone the clinic.",
+                limit,
+            )
+            % {"limit": limit}
         )
 
 

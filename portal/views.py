@@ -360,7 +360,7 @@ class MessagesView(PatientRequiredMixin, View):
             "earlier": earlier,
             "form": form,
             "clinic": self.patient.clinic,
-            "noticed": [self_screen.RED_FLAG_WORDS_BY_CODE[c].label for c in noticed],
+            "noticed": [gettext(self_screen.RED_FLAG_WORDS_BY_CODE[c].label) for c in noticed],
         }
 
     def get(self, request):
@@ -407,11 +407,13 @@ class MessagesView(PatientRequiredMixin, View):
         if noticed:
             messages.warning(
                 request,
-                "Message sent. Your physiotherapist has been alerted. If you feel very unwell, "
-                "call 999 or go to A&E now.",
+                gettext(
+                    "Message sent. Your physiotherapist has been alerted. If you feel very "
+                    "unwell, call 999 or go to A&E now."
+                ),
             )
         else:
-            messages.success(request, "Message sent to your care team.")
+            messages.success(request, gettext("Message sent to your care team."))
         return redirect("portal:messages")
 
 

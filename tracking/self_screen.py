@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 StrOrPromise = str | Promise
 
@@ -151,7 +152,9 @@ def urgency_of(codes) -> str:
 @dataclass(frozen=True)
 class RedFlagWords:
     code: str
-    label: str  # what the patient is told was noticed
+    # What the patient is told was noticed: marked here (gettext_noop), translated
+    # where the portal shows it; the staff alert keeps the English.
+    label: str
     phrases: tuple[str, ...]
 
 
@@ -159,7 +162,7 @@ RED_FLAG_WORDS: tuple[RedFlagWords, ...] = (
     # Cauda equina: saddle sensory loss or paraesthesia (SPEC 1.4; [S13, S14, S16]).
     RedFlagWords(
         "saddle",
-        "numbness around your back passage or genitals",
+        gettext_noop("numbness around your back passage or genitals"),
         (
             "saddle",
             "numb bum",
@@ -175,7 +178,7 @@ RED_FLAG_WORDS: tuple[RedFlagWords, ...] = (
     # Cauda equina: bladder or bowel disturbance (SPEC 1.4; [S13, S14, S21]).
     RedFlagWords(
         "bladder_bowel",
-        "trouble passing urine or controlling your bladder or bowel",
+        gettext_noop("trouble passing urine or controlling your bladder or bowel"),
         (
             "can't pass urine",
             "cannot pass urine",
@@ -196,31 +199,31 @@ RED_FLAG_WORDS: tuple[RedFlagWords, ...] = (
     # Neurological deficit: bilateral deficit is E; [S13, S14, S15]).
     RedFlagWords(
         "both_legs",
-        "symptoms in both legs",
+        gettext_noop("symptoms in both legs"),
         ("both legs", "both my legs", "both feet", "both my feet"),
     ),
     # New motor deficit or acute foot drop (SPEC 1.0 and 1.9; [S15, S22]).
     RedFlagWords(
         "weakness",
-        "new weakness or a dropping foot",
+        gettext_noop("new weakness or a dropping foot"),
         ("foot drop", "foot dropping", "dropped foot", "leg gave way", "legs gave way"),
     ),
     # Acute limb ischaemia: cold, pale or numb limb (SPEC 1.2; [S6, S9]).
     RedFlagWords(
         "cold_foot",
-        "a cold, pale or numb foot or leg",
+        gettext_noop("a cold, pale or numb foot or leg"),
         ("cold foot", "foot is cold", "pale foot", "foot is white", "leg is cold", "numb foot"),
     ),
     # Infection with systemic features (SPEC 1.5 and [D] Infection; [S18, S19, S20]).
     RedFlagWords(
         "fever",
-        "a fever with a red, hot leg",
+        gettext_noop("a fever with a red, hot leg"),
         ("fever", "feverish", "shivering", "shivery", "hot and red", "red and hot"),
     ),
     # Suspected DVT (SPEC 1.1 and [D] DVT; [S1, S2, S3]).
     RedFlagWords(
         "calf",
-        "a swollen, red or warm calf",
+        gettext_noop("a swollen, red or warm calf"),
         ("swollen calf", "calf is swollen", "calf swelling", "red calf", "hot calf"),
     ),
     # Chest pain or breathlessness with a suspected DVT can mean a pulmonary
@@ -228,7 +231,7 @@ RED_FLAG_WORDS: tuple[RedFlagWords, ...] = (
     # [S2]). Not a SPEC 1.x rule of its own: marked for clinical sign-off.
     RedFlagWords(
         "chest",
-        "chest pain or breathlessness",
+        gettext_noop("chest pain or breathlessness"),
         (
             "chest pain",
             "pain in my chest",

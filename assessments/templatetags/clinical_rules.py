@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 from assessments import red_flags
 
@@ -13,7 +14,7 @@ register = template.Library()
 def ces_safety_netting_text() -> dict[str, object]:
     """The cauda equina safety-netting advice (SPEC 1.4 app rule [S17])."""
     return {
-        "title": "Back-related leg pain: when to get help straight away",
-        "heading": red_flags.SAFETY_NETTING_HEADING,
-        "signs": red_flags.SAFETY_NETTING_SIGNS,
+        "title": gettext("Back-related leg pain: when to get help straight away"),
+        "heading": gettext(red_flags.SAFETY_NETTING_HEADING),
+        "signs": [gettext(sign) for sign in red_flags.SAFETY_NETTING_SIGNS],
     }

@@ -146,3 +146,37 @@ def test_untranslated_exercise_instructions_are_labelled_english(portal, polish,
     assert "Po angielsku" in body and '<div lang="en">' in body
     programme = portal.get(reverse("portal:programme")).content.decode()
     assert "Po angielsku" in programme
+
+
+def test_the_messages_page_red_flag_notice_and_message_notice_are_in_polish(
+    portal, polish, clinician
+):
+    from alerts.models import Alert
+    from messaging import notices, services
+    from messaging.models import MessageNotice, NoticeRecipient
+
+    page = portal.get(reverse("portal:messages")).content.decode()
+    assert "Wiadomości nie służą do nagłych przypadków." in page
+    assert "zadzwoń pod 999 albo jedź teraz na SOR (A&amp;E)" in page
+    assert "Wyślij wiadomość" in page and "Messages are not for emergencies" not in page
+    body = "I have a numb bum since this morning"
+    noticed = portal.post(reverse("portal:messages"), {"body": body}).content.decode()
+    assert "Twoja wiadomość wspomina o: drętwienie w okolicy odbytu" in noticed
+    assert "Wyślij mimo to" in noticed and body in noticed
+    too_long = portal.post(reverse("portal:messages"), {"body": "x" * 2001}).content.decode()
+    assert "Wiadomość może mieć najwyżej 2000 znaków; Twoja ma 2001." in too_long
+    portal.post(reverse("portal:messages"), {"body": body, "send_anyway": "1"})
+    # The clinician's alert keeps the English label.
+    alert = Alert.objects.get(patient=polish)
+    assert "numbness around your back passage or genitals" in alert.summary
+    # The care team's reply: the patient's notice email is in Polish.
+    polish.consent_reminders = True
+    polish.save()
+    services.message_send_by_staff(
+        conversation=services.conversation_for(polish), user=clinician, body="Thanks"
+    )
+    notice = MessageNotice.objects.get(recipient=NoticeRecipient.PATIENT)
+    message, _ = notices._patient_message(notice, notice.due_at)
+    assert message.subject == f"Nowa wiadomość od {polish.clinic.name}"
+    assert "Masz nową wiadomość od" in message.body
+    assert "jedź na SOR (A&amp;E)" in message.alternatives[0][0]
