@@ -237,7 +237,11 @@ class ProgrammeView(PatientRequiredMixin, View):
 
 class HandoutView(PatientRequiredMixin, View):
     """The printable handout (the staff template), for the patient's own
-    programme in force today; nothing the staff page adds."""
+    programme in force today; nothing the staff page adds. While the programme
+    is paused (issue 13) Today says why and what to do instead."""
+
+    def paused(self) -> bool:
+        return programmes_api.paused_plan(self.patient) is not None
 
     def context(self) -> dict:
         plan = programmes_api.active_plan(self.patient)
@@ -258,6 +262,8 @@ class HandoutView(PatientRequiredMixin, View):
         }
 
     def get(self, request):
+        if self.paused():
+            return redirect("portal:today")
         return render(request, "programmes/plan_handout.html", self.context())
 
 
@@ -265,6 +271,8 @@ class HandoutPdfView(HandoutView):
     """The handout as a PDF, for the patient's own programme."""
 
     def get(self, request):
+        if self.paused():
+            return redirect("portal:today")
         data = programmes_api.handout_pdf(self.context())
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="my-exercise-programme.pdf"'

@@ -103,6 +103,7 @@ def test_seed_demo_gives_patients_assessments_plans_logs_and_a_few_pauses(settin
     assert AttentionSignal.objects.filter(kind="low_adherence").exists()
 
 
+@pytest.mark.django_db
 def test_seed_demo_refuses_production_and_with_the_flag_sets_no_known_password(settings):
     """Issue 19: in production it made a superuser with the published password."""
     from django.contrib.auth import get_user_model

@@ -244,8 +244,10 @@ def test_filing_a_long_conversation_to_the_record(portal, staff, patient_record,
 
 
 def test_messages_in_subject_access_and_blanked_by_erasure(
-    portal, staff, clinic, clinic_admin, clinician, patient_record
+    portal, staff, clinic, clinic_admin, clinician, patient_record, settings
 ):
+    # About erasure itself: no retention floor (tested in the security probe).
+    settings.RETENTION_MIN_YEARS = 0
     _send(portal, QUESTION)
     staff.post(reverse("messaging:thread", args=[patient_record.pk]), {"body": "Reply text"})
     staff.post(reverse("messaging:file", args=[patient_record.pk]))

@@ -109,4 +109,5 @@ def test_the_caseload_query_budget_is_the_same_for_2_and_12_patients(client, cli
         patient, _ = _patient(clinic, clinician, f"Big{n}", days_logged=n)
         alert_raise(patient=patient, kind=AlertKind.NO_LOGS, urgency=AlertUrgency.SOON, summary="x")
     big = _queries(client)
-    assert small == big == 10
+    # The session comes from the cache (cached_db sessions, issue 20).
+    assert small == big == 9

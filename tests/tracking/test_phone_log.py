@@ -59,7 +59,8 @@ def test_a_clinician_logs_a_session_by_phone_and_it_counts(client, clinician, pa
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"performed_on": "2999-01-01"}, "The day cannot be in the future."),
+        ({"performed_on": "2099-01-01"}, "The day cannot be in the future."),
+        ({"performed_on": "2999-01-01"}, "Enter a date from 1 Jan 1900 to 31 Dec 2100."),
         ({"performed_on": "1900-01-01"}, "Choose a day within the last 28 days."),
         ({"performed_on": "not a date"}, "Enter a date"),
         ({"outcome": "skipped"}, "Choose why the session was skipped."),
