@@ -24,4 +24,5 @@ urlpatterns = [
     path("<uuid:assessment_id>/sign/", views.SignView.as_view(), name="sign"),
     path("<uuid:assessment_id>/summary/", views.SummaryView.as_view(), name="summary"),
     path("<uuid:assessment_id>/print/", views.PrintView.as_view(), name="print"),
+    path("<uuid:assessment_id>/pdf/", views.PdfView.as_view(), name="pdf"),
 ]

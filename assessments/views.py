@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -19,7 +20,9 @@ from assessments.forms import (
 from assessments.instruments import OUTCOME_MEASURES, get_instrument
 from assessments.models import Assessment, RedFlagEvent
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
-from clinic.models import Role
+from clinic.audit import audit_record
+from clinic.models import AuditAction, Role
+from clinic.pdf import html_to_pdf
 from patients.models import Patient
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN)
@@ -274,23 +277,41 @@ class SignView(ClinicalMixin, View):
 class SummaryView(ClinicalMixin, View):
     template_name = "assessments/summary.html"
 
-    def get(self, request, patient_id, assessment_id):
+    def context(self) -> dict:
         assessment = self.assessment
-        return render(
-            request,
-            self.template_name,
-            {
-                "patient": self.patient,
-                "assessment": assessment,
-                "events": list(assessment.red_flags.all()),
-                "score_lines": selectors.score_lines(assessment),
-                "prompts": selectors.prompts_for(assessment),
-                "record": selectors.assessment_record(assessment),
-                # SPEC 1.4 app rule [S17]: written advice for back-related leg pain.
-                "ces_safety_netting": api.assessment_needs_ces_safety_netting(assessment),
-            },
-        )
+        return {
+            "patient": self.patient,
+            "assessment": assessment,
+            "events": list(assessment.red_flags.all()),
+            "score_lines": selectors.score_lines(assessment),
+            "prompts": selectors.prompts_for(assessment),
+            "record": selectors.assessment_record(assessment),
+            # SPEC 1.4 app rule [S17]: written advice for back-related leg pain.
+            "ces_safety_netting": api.assessment_needs_ces_safety_netting(assessment),
+        }
+
+    def get(self, request, patient_id, assessment_id):
+        return render(request, self.template_name, self.context())
 
 
 class PrintView(SummaryView):
     template_name = "assessments/print.html"
+
+
+class PdfView(SummaryView):
+    """The print page as a PDF, for a letter to the GP or a handover (issue
+    13). Leaves the clinic as a file: audited as an export."""
+
+    def get(self, request, patient_id, assessment_id):
+        html = render_to_string("assessments/print.html", self.context(), request=request)
+        data = html_to_pdf(html)
+        audit_record(
+            action=AuditAction.EXPORT,
+            request=request,
+            obj=self.assessment,
+            patient=self.patient,
+        )
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="assessment.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -12,15 +12,12 @@ import logging
 import re
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
+from clinic.pdf import document_path, html_to_pdf, static_css
 from clinic.storage import media_storage
 
-BASE_URL = "https://handout.invalid/"
 _MEDIA = re.compile(r"^/files/exercise/([0-9a-f-]{36})/(thumb|phone|original)/$")
-_STATIC = re.compile(r"^/static/(.+)$")
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +27,7 @@ class HandoutFetcher:
         self.pictures = pictures  # media id -> ExerciseMedia
 
     def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-        if not url.startswith(BASE_URL):
-            raise ValueError("The handout fetches nothing from outside.")
-        path = "/" + url[len(BASE_URL) :].split("?", 1)[0]
+        path = document_path(url)
         match = _MEDIA.match(path)
         if match and match.group(1) in self.pictures:
             item = self.pictures[match.group(1)]
@@ -40,14 +35,9 @@ class HandoutFetcher:
             with media_storage().open(name, "rb") as handle:
                 data = handle.read()
             return {"string": data, "mime_type": _image_type(name)}
-        match = _STATIC.match(path)
-        if match and match.group(1).endswith(".css"):
-            found = finders.find(match.group(1))
-            if found:
-                with open(found, "rb") as handle:
-                    return {"string": handle.read(), "mime_type": "text/css"}
-            with staticfiles_storage.open(match.group(1)) as handle:
-                return {"string": handle.read(), "mime_type": "text/css"}
+        css = static_css(path)
+        if css is not None:
+            return css
         raise ValueError("Not part of the handout.")
 
 
@@ -61,8 +51,6 @@ def _image_type(name: str) -> str:
 
 def handout_pdf(context: dict[str, Any]) -> bytes:
     """The handout template rendered for print, as PDF bytes."""
-    from weasyprint import HTML
-
     pictures = {}
     for phase in context.get("phases", []):
         for p in phase["rows"]:
@@ -70,5 +58,4 @@ def handout_pdf(context: dict[str, Any]) -> bytes:
                 if item.is_picture:
                     pictures[str(item.pk)] = item
     html = render_to_string("programmes/plan_handout.html", {**context, "pdf": True})
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=HandoutFetcher(pictures))
-    return document.write_pdf()
+    return html_to_pdf(html, url_fetcher=HandoutFetcher(pictures))

@@ -22,6 +22,7 @@ STAFF_MATRIX = {
     "assessments:detail": (_assessment, CLINICAL),
     "assessments:summary": (_assessment, CLINICAL),
     "assessments:print": (_assessment, CLINICAL),
+    "assessments:pdf": (_assessment, CLINICAL),
     "assessments:measure": (lambda ctx: [*_assessment(ctx), "lefs"], CLINICAL),
     "assessments:section": (lambda ctx: [*_assessment(ctx), "history"], CLINICAL_POST),
     "assessments:sign": (_assessment, CLINICAL_POST),

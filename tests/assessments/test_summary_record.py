@@ -107,3 +107,29 @@ def test_reception_cannot_read_the_summary(client, reception, signed):
     client.force_login(reception)
     url = reverse("assessments:summary", args=[signed.patient_id, signed.pk])
     assert client.get(url).status_code == 403
+
+
+def test_the_pdf_carries_the_record_and_is_audited_as_an_export(
+    client, clinician, signed, tmp_path
+):
+    """A PDF for a letter or a handover: the print page's content, as a file."""
+    import subprocess
+
+    from clinic.models import AuditAction, AuditEvent
+
+    client.force_login(clinician)
+    response = client.get(reverse("assessments:pdf", args=[signed.patient_id, signed.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    pdf = tmp_path / "assessment.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for expected in ("Walking uphill", "Atorvastatin 20 mg", "Duplex scan booked today"):
+        assert expected in text, expected
+    assert signed.patient.last_name in text
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT, patient_id=signed.patient_id, actor=clinician
+    ).exists()

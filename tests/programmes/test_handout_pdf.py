@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
+from clinic.pdf import BASE_URL
 from exercises import services
 from programmes import services as programme_services
-from programmes.pdf import BASE_URL, HandoutFetcher
+from programmes.pdf import HandoutFetcher
 from tests.exercises.conftest import jpeg_bytes, upload
 from tests.programmes.helpers import make_plan
 
