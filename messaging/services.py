@@ -8,6 +8,7 @@ export and a conversation filed to the record by a clinician.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -46,6 +47,26 @@ NOTICE_BATCH_MINUTES = 5
 
 class MessageRefusedError(Exception):
     """The message was not sent; the text says why, for the sender."""
+
+
+def _audit(
+    action: AuditAction,
+    conversation: Conversation,
+    *,
+    obj: Any,
+    user: User | None,
+    request: HttpRequest | None,
+) -> None:
+    """Every send, read, assign, handle and file is audited against the
+    conversation's patient and clinic (ids only)."""
+    audit_record(
+        action=action,
+        request=request,
+        actor=user,
+        obj=obj,
+        patient_id=conversation.patient_id,
+        clinic_id=conversation.clinic_id,
+    )
 
 
 def patient_limit() -> int:
@@ -225,14 +246,7 @@ def message_send_by_staff(
             unread_by_patient=F("unread_by_patient") + 1,
         )
         _queue_notice(conversation, message, recipient=NoticeRecipient.PATIENT)
-        audit_record(
-            action=AuditAction.MESSAGE_SENT,
-            request=request,
-            actor=user,
-            obj=message,
-            patient_id=conversation.patient_id,
-            clinic_id=conversation.clinic_id,
-        )
+        _audit(AuditAction.MESSAGE_SENT, conversation, obj=message, user=user, request=request)
     return message
 
 
@@ -249,14 +263,7 @@ def thread_mark_read(
         if read:
             counter = "unread_by_patient" if by_patient else "unread_by_staff"
             Conversation.objects.filter(pk=conversation.pk).update(**{counter: 0})
-        audit_record(
-            action=AuditAction.MESSAGE_READ,
-            request=request,
-            actor=user,
-            obj=conversation,
-            patient_id=conversation.patient_id,
-            clinic_id=conversation.clinic_id,
-        )
+        _audit(AuditAction.MESSAGE_READ, conversation, obj=conversation, user=user, request=request)
     return read
 
 
@@ -273,14 +280,7 @@ def conversation_assign(
     MessageNotice.objects.filter(
         conversation=conversation, recipient=NoticeRecipient.STAFF, state=NoticeState.PENDING
     ).exclude(staff_member=member).update(staff_member=member)
-    audit_record(
-        action=AuditAction.MESSAGE_ASSIGNED,
-        request=request,
-        actor=user,
-        obj=conversation,
-        patient_id=conversation.patient_id,
-        clinic_id=conversation.clinic_id,
-    )
+    _audit(AuditAction.MESSAGE_ASSIGNED, conversation, obj=conversation, user=user, request=request)
     return conversation
 
 
@@ -291,14 +291,7 @@ def conversation_mark_handled(
     conversation.handled_at = timezone.now()
     conversation.handled_by = user
     conversation.save(update_fields=["needs_reply", "handled_at", "handled_by"])
-    audit_record(
-        action=AuditAction.MESSAGE_HANDLED,
-        request=request,
-        actor=user,
-        obj=conversation,
-        patient_id=conversation.patient_id,
-        clinic_id=conversation.clinic_id,
-    )
+    _audit(AuditAction.MESSAGE_HANDLED, conversation, obj=conversation, user=user, request=request)
     return conversation
 
 
@@ -349,14 +342,7 @@ def conversation_file(
         messages_count=count,
         filed_by=user,
     )
-    audit_record(
-        action=AuditAction.MESSAGE_FILED,
-        request=request,
-        actor=user,
-        obj=filed,
-        patient_id=conversation.patient_id,
-        clinic_id=conversation.clinic_id,
-    )
+    _audit(AuditAction.MESSAGE_FILED, conversation, obj=filed, user=user, request=request)
     return filed
 
 
