@@ -24,6 +24,7 @@ class AlertKind(models.TextChoices):
     REMINDER_FAILED = "reminder_failed", "Reminder could not be delivered"
     REMINDER_UNKNOWN = "reminder_unknown", "A reminder may not have reached the patient"
     MESSAGE_RED_FLAG = "message_red_flag", "Red-flag words in a patient's message"
+    SCIATICA_WORSE = "sciatica_worse", "Sciatica worse: spreading down the leg or new weakness"
 
 
 def alert_kind_choices() -> list[tuple[str, str]]:

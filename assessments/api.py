@@ -26,20 +26,29 @@ CES_SAFETY_NETTING_HEADING = red_flags.SAFETY_NETTING_HEADING
 CES_SAFETY_NETTING_SIGNS = red_flags.SAFETY_NETTING_SIGNS
 
 
+def is_back_related(assessment: Assessment | None) -> bool:
+    """True for an assessment whose working diagnosis is back-related leg pain."""
+    return assessment is not None and assessment.working_diagnosis in BACK_RELATED_DIAGNOSES
+
+
 def assessment_needs_ces_safety_netting(assessment: Assessment | None) -> bool:
     """True for an assessment whose working diagnosis is back-related leg pain and in
     which the cauda equina rule did not fire (then the patient is sent to A&E instead)."""
-    if assessment is None or assessment.working_diagnosis not in BACK_RELATED_DIAGNOSES:
+    if assessment is None or not is_back_related(assessment):
         return False
     return not any(e.rule_id == "RF-CES" for e in assessment.red_flags.all())
 
 
-def patient_needs_ces_safety_netting(patient: Patient) -> bool:
-    """The patient's latest assessment with a working diagnosis decides (two queries)."""
-    latest = (
+def latest_diagnosed_assessment(patient: Patient) -> Assessment | None:
+    """The patient's latest assessment with a working diagnosis (one query)."""
+    return (
         Assessment.objects.filter(patient_id=patient.pk)
         .exclude(working_diagnosis="")
         .order_by("-assessed_on", "-created_at")
         .first()
     )
-    return assessment_needs_ces_safety_netting(latest)
+
+
+def patient_needs_ces_safety_netting(patient: Patient) -> bool:
+    """The patient's latest assessment with a working diagnosis decides (two queries)."""
+    return assessment_needs_ces_safety_netting(latest_diagnosed_assessment(patient))

@@ -110,6 +110,14 @@ class Clinic(models.Model):
         help_text="Sessions skipped for pain (since the last decision) that propose a "
         "regression (default 2 [D]).",
     )
+    progression_onset_min = models.PositiveSmallIntegerField(
+        "progression: claudication onset (minutes)",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="PAD walking: claudication pain beginning after at least this many minutes "
+        "of walking, in the last 'too easy' run of sessions, proposes progress (SPEC 4.1 "
+        "'as tolerated' [S78]; default 8, the library's treadmill step, increments [D]).",
+    )
     # Issued under a row lock by Clinic.issue_record_number(); never reused.
     last_record_number = models.PositiveIntegerField(default=0, editable=False)
 

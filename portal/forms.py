@@ -15,7 +15,16 @@ from exercises.models import DURATION_MAX_MIN, REPS_MAX, SETS_MAX
 from patients.language import in_patient_language
 from reminders import forms as preference_forms
 from tracking import self_screen
-from tracking.models import Effort, SessionOutcome, SkipReason
+from tracking.models import (
+    CLAUDICATION_ONSET_MAX_MIN,
+    Effort,
+    LegExtent,
+    LegWeakness,
+    MorningPain,
+    SessionOutcome,
+    SkipReason,
+)
+from tracking.sciatica import SciaticaAnswers
 
 
 def patient_users():
@@ -168,8 +177,29 @@ class SessionLogForm(StyledForm):
         required=False,
     )
 
-    def __init__(self, *args, sessions: int = 1, prefix_id: str = "", **kwargs):
+    # Issue 14: asked about the previous session of this exercise (SPEC 4.5 "no increase
+    # the next day"); optional.
+    previous_next_morning = forms.ChoiceField(
+        label=_(
+            "After your last session of this exercise, was your pain back to usual by the next morning?"
+        ),
+        choices=[("", _("Choose")), *MorningPain.choices],
+        required=False,
+    )
+    # PAD walking (SPEC 2.5b claudication onset time, 4.1): only on walking exercises.
+    claudication_onset_min = forms.IntegerField(
+        label=_("Minutes of walking before the leg pain started"),
+        required=False,
+        min_value=0,
+        max_value=CLAUDICATION_ONSET_MAX_MIN,
+    )
+
+    def __init__(
+        self, *args, sessions: int = 1, prefix_id: str = "", claudication: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if not claudication:
+            del self.fields["claudication_onset_min"]
         session = self.fields["session"]
         assert isinstance(session, forms.ChoiceField)  # declared above
         session.choices = [
@@ -208,17 +238,75 @@ class CheckInForm(StyledForm):
         error_messages={"required": _("Choose a number from 0 to 10.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sciatica: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sciatica = sciatica
+        if sciatica:
+            self._add_sciatica_fields()
         for question in self_screen.QUESTIONS:
             self.fields[f"flag_{question.code}"] = forms.TypedChoiceField(
-                label=question.text,
+                label=str(question.text),
                 choices=[("no", _("No")), ("yes", _("Yes"))],
                 coerce=lambda v: v == "yes",
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Answer yes or no.")},
             )
         style_fields(self)
+
+    def _add_sciatica_fields(self) -> None:
+        """Sciatica self-tracking (issue 14, ``tracking.sciatica``)."""
+        scale = [(str(n), str(n)) for n in range(11)]
+        required = {"required": _("Please choose an answer.")}
+        for name, label in (
+            ("back_pain", _("Your back pain right now (0 = no pain, 10 = worst pain)")),
+            ("leg_pain", _("Your leg pain right now (0 = no pain, 10 = worst pain)")),
+        ):
+            self.fields[name] = forms.TypedChoiceField(
+                label=label,
+                choices=scale,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a number from 0 to 10.")},
+            )
+        self.fields["leg_extent"] = forms.TypedChoiceField(
+            label=_("How far down your leg does the pain reach?"),
+            choices=[(str(v), label) for v, label in LegExtent.choices],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages=required,
+        )
+        self.fields["leg_numbness"] = forms.TypedChoiceField(
+            label=_("Do you have numbness or pins and needles in your leg or foot?"),
+            choices=[("no", _("No")), ("yes", _("Yes"))],
+            coerce=lambda v: v == "yes",
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Answer yes or no.")},
+        )
+        self.fields["leg_weakness"] = forms.TypedChoiceField(
+            label=_("Does your leg or foot feel weak?"),
+            choices=[(str(v), label) for v, label in LegWeakness.choices],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages=required,
+        )
+
+    SCIATICA_FIELDS = ("back_pain", "leg_pain", "leg_extent", "leg_numbness", "leg_weakness")
+
+    @property
+    def sciatica_fields(self):
+        return [self[name] for name in self.SCIATICA_FIELDS] if self.sciatica else []
+
+    def sciatica_answers(self) -> SciaticaAnswers | None:
+        if not self.sciatica:
+            return None
+        c = self.cleaned_data
+        return SciaticaAnswers(
+            back_pain=c["back_pain"],
+            leg_pain=c["leg_pain"],
+            leg_extent=c["leg_extent"],
+            numbness=c["leg_numbness"],
+            weakness=c["leg_weakness"],
+        )
 
     @property
     def flag_fields(self):

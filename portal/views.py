@@ -156,6 +156,7 @@ def _card_context(card, form=None) -> dict:
         form = SessionLogForm(
             sessions=p.sessions_per_day,
             prefix_id=str(p.pk)[:8],
+            claudication=programmes_api.asks_claudication_onset(p),
             initial={"session": str(card.next_session)},
         )
     return {"card": card, "p": p, "form": form, "skip_reasons": SkipReason.choices}
@@ -171,7 +172,12 @@ class LogExerciseView(PatientRequiredMixin, View):
         if card is None:
             raise Http404("Not one of today's exercises.")
         p = card.prescription
-        form = SessionLogForm(request.POST, sessions=p.sessions_per_day, prefix_id=str(p.pk)[:8])
+        form = SessionLogForm(
+            request.POST,
+            sessions=p.sessions_per_day,
+            prefix_id=str(p.pk)[:8],
+            claudication=programmes_api.asks_claudication_onset(p),
+        )
         if form.is_valid():
             c = form.cleaned_data
             try:
@@ -187,6 +193,8 @@ class LogExerciseView(PatientRequiredMixin, View):
                     duration_min_done=c.get("duration_min_done"),
                     pain_during=c.get("pain_during"),
                     difficulty=c.get("difficulty"),
+                    previous_next_morning=c.get("previous_next_morning") or "",
+                    claudication_onset_min=c.get("claudication_onset_min"),
                 )
             except activity.ActivityError as error:
                 form.add_error(None, str(error))
@@ -284,33 +292,39 @@ class CheckInView(PatientRequiredMixin, View):
     template_name = "portal/check_in.html"
 
     def get(self, request):
+        plan = programmes_api.active_plan(self.patient)
         return render(
             request,
             self.template_name,
             {
-                "form": CheckInForm(),
+                "form": CheckInForm(sciatica=self._sciatica(plan)),
                 "last": activity.last_check_in(self.patient),
-                "ces_safety_netting": self._safety_netting(),
+                "ces_safety_netting": self._safety_netting(plan),
             },
         )
 
-    def _safety_netting(self) -> bool:
-        plan = programmes_api.active_plan(self.patient)
+    def _safety_netting(self, plan) -> bool:
         return programmes_api.ces_safety_netting_for(self.patient, plan)
 
+    def _sciatica(self, plan) -> bool:
+        """Sciatica self-tracking for plans of back-related leg pain (issue 14)."""
+        return plan is not None and programmes_api.back_related_leg_pain(self.patient, plan)
+
     def post(self, request):
-        form = CheckInForm(request.POST)
+        plan = programmes_api.active_plan(self.patient)
+        form = CheckInForm(request.POST, sciatica=self._sciatica(plan))
         if not form.is_valid():
             return render(
                 request,
                 self.template_name,
-                {"form": form, "ces_safety_netting": self._safety_netting()},
+                {"form": form, "ces_safety_netting": self._safety_netting(plan)},
                 status=400,
             )
         check_in = activity.check_in_submit(
             patient=self.patient,
             pain_now=form.cleaned_data["pain_now"],
             answers=form.answers(),
+            sciatica_answers=form.sciatica_answers(),
         )
         advice = self_screen.advice_for(check_in.red_flags)
         return render(

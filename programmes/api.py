@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet, Subquery
 
@@ -15,6 +16,10 @@ from assessments import api as assessments_api
 from exercises import services as exercises_services
 from patients.models import Patient
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
+from programmes.progression import CLAUDICATION_EXERCISES
+
+if TYPE_CHECKING:
+    from assessments.models import Assessment
 
 __all__ = [
     "active_plan",
@@ -109,15 +114,36 @@ def group_by_phase(prescriptions: Iterable[Prescription]) -> list[dict]:
 BACK_RELATED_TEMPLATE_SLUGS = frozenset({"sciatica-graded-activity"})
 
 
-def ces_safety_netting_for(patient: Patient, plan: TreatmentPlan | None = None) -> bool:
-    """Whether the patient is given the cauda equina safety-netting advice (SPEC product
-    decisions "Cauda equina"; SPEC 1.4 [S17]): the plan's assessment decides when it has a
-    working diagnosis; otherwise a plan from the sciatica template, or the patient's latest
-    assessment with a working diagnosis, means back-related leg pain."""
+def _back_related(patient: Patient, plan: TreatmentPlan | None) -> tuple[bool, Assessment | None]:
+    """Whether the plan is for back-related leg pain, and the assessment that decided it
+    (None when the sciatica template did): the plan's assessment when it has a working
+    diagnosis; otherwise a plan from the sciatica template, or the patient's latest
+    assessment with a working diagnosis."""
     assessment = plan.assessment if plan is not None and plan.assessment_id else None
     if assessment is not None and assessment.working_diagnosis:
-        return assessments_api.assessment_needs_ces_safety_netting(assessment)
+        return assessments_api.is_back_related(assessment), assessment
     template = plan.template if plan is not None and plan.template_id else None
     if template is not None and template.slug in BACK_RELATED_TEMPLATE_SLUGS:
-        return True
-    return assessments_api.patient_needs_ces_safety_netting(patient)
+        return True, None
+    latest = assessments_api.latest_diagnosed_assessment(patient)
+    return assessments_api.is_back_related(latest), latest
+
+
+def ces_safety_netting_for(patient: Patient, plan: TreatmentPlan | None = None) -> bool:
+    """Whether the patient is given the cauda equina safety-netting advice (SPEC product
+    decisions "Cauda equina"; SPEC 1.4 [S17]): back-related leg pain, unless the deciding
+    assessment's cauda equina rule fired (then the patient is sent to A&E instead)."""
+    related, assessment = _back_related(patient, plan)
+    return related and (
+        assessment is None or assessments_api.assessment_needs_ces_safety_netting(assessment)
+    )
+
+
+def back_related_leg_pain(patient: Patient, plan: TreatmentPlan | None) -> bool:
+    """Whether the patient is asked the sciatica self-tracking questions (issue 14)."""
+    return _back_related(patient, plan)[0]
+
+
+def asks_claudication_onset(prescription: Prescription) -> bool:
+    """Whether the session log asks when the claudication pain began (PAD walking)."""
+    return prescription.exercise.slug in CLAUDICATION_EXERCISES

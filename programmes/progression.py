@@ -15,6 +15,10 @@ DURATION_STEP_MIN = 5
 REPS_STEP = 2
 HOLD_STEP_S = 5
 SETS_TARGET = 3
+# Exercises whose log asks when the claudication pain began (SPEC 2.5b COT, 4.1 [S78]).
+CLAUDICATION_EXERCISES = frozenset(
+    {"walking-intervals-claudication", "treadmill-intermittent-walking"}
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class PainRule:
     progress_at_most: int | None = None
     follow_links: bool = True
     walking: bool = False  # PAD: claudication pain is the dose; progress by minutes walked
+    # Answers "not back to usual by the next morning" running that propose a regression
+    # (SPEC 4.5 [M]: 2, like the pain run [D]; SPEC 4.7 [S93]: soreness beyond 24 h -> 1).
+    morning_run: int = 2
 
 
 PAIN_RULES: dict[str, PainRule] = {
@@ -51,7 +58,7 @@ PAIN_RULES: dict[str, PainRule] = {
     # SPEC 4.6: sliders pain-free [D/M].
     "sciatica-graded-activity": PainRule("4.6 [D/M]", ceiling=2, progress_at_most=0),
     # SPEC 4.7 [S93]: hops with pain at most 2/10; no pain during running.
-    "bsi-return-to-running": PainRule("4.7 [S93]", ceiling=2, progress_at_most=0),
+    "bsi-return-to-running": PainRule("4.7 [S93]", ceiling=2, progress_at_most=0, morning_run=1),
     "ankle-sprain": PainRule("4.8 [D]", ceiling=3),
     "hamstring-strain": PainRule("4.8 [D]", ceiling=2),
     "cecs-gait-retraining": PainRule("4.8 [D]", ceiling=3),

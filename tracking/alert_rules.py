@@ -70,6 +70,17 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
         (),
     ),
     AlertRuleDoc(
+        AlertKind.SCIATICA_WORSE,
+        "Sciatica self-tracking at a portal check-in (back-related leg pain): the leg pain "
+        "reaches further down the leg than at the previous sciatica check-in "
+        "(peripheralising; soon [D]), or weakness in one leg not reported before (urgent: a "
+        "new deficit needs same-day action). Weakness in both legs is routed as the "
+        "self-screen's 'both legs' answer instead (red-flag alert, level E, plan paused).",
+        AlertUrgency.SOON,
+        "1.9, 1.4, 3 PP7",
+        ("S22", "S13", "S14", "S15", "S26", "S70"),
+    ),
+    AlertRuleDoc(
         AlertKind.PAIN_HIGH,
         f"Pain {PAIN_HIGH}/10 or more, or {PAIN_RISE} points or more above the baseline NPRS, "
         f"in the last {ADHERENCE_WINDOW_DAYS} days: the worst pain logged during exercise, "

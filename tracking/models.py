@@ -19,6 +19,7 @@ from patients.models import Patient
 from programmes.models import Prescription, ProgrammeVersion
 
 SESSION_NOTE_MAX = 4000
+CLAUDICATION_ONSET_MAX_MIN = 120
 
 
 class SessionOutcome(models.TextChoices):
@@ -45,6 +46,15 @@ class Effort(models.IntegerChoices):
     ABOUT_RIGHT = 3, _("About right")
     HARD = 4, _("Hard")
     TOO_HARD = 5, _("Too hard")
+
+
+class MorningPain(models.TextChoices):
+    """Asked with a session log about the previous session of the same exercise: was the
+    pain back to the patient's usual level by the next morning (SPEC 4.5 "no increase the
+    next day" [M]; SPEC 4.7 "soreness lasting beyond 24 h" [V2] [S93])."""
+
+    BACK = "back", _("Yes, back to my usual level")
+    WORSE = "worse", _("No, it was still worse")
 
 
 class SessionLogQuerySet(models.QuerySet):
@@ -78,6 +88,15 @@ class SessionLog(models.Model):
     duration_min_done = models.PositiveIntegerField(null=True, blank=True)
     pain_during = models.PositiveSmallIntegerField(null=True, blank=True)
     difficulty = models.PositiveSmallIntegerField(choices=Effort.choices, null=True, blank=True)
+    # Issue 14: the morning after the previous session of this exercise (answered now,
+    # about then); "" when not answered.
+    previous_next_morning = models.CharField(
+        max_length=5, choices=MorningPain.choices, blank=True, default=""
+    )
+    # PAD walking (SPEC 2.5b, 4.1): minutes walked before the claudication pain began.
+    claudication_onset_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(CLAUDICATION_ONSET_MAX_MIN)]
+    )
     # Sessions reported by phone (issue 13): the staff member who entered it;
     # null when the patient logged it in the portal. It counts like any log.
     entered_by = models.ForeignKey(
@@ -161,6 +180,31 @@ class CheckInUrgency(models.TextChoices):
     SAME_DAY = "U", "Same-day medical assessment"
 
 
+class LegExtent(models.IntegerChoices):
+    """How far down the leg the pain reaches (sciatica self-tracking, issue 14): higher is
+    further from the spine, so a rise is peripheralising and a fall centralising."""
+
+    NONE = 0, _("No leg pain")
+    BUTTOCK = 1, _("Buttock")
+    THIGH = 2, _("Thigh")
+    BELOW_KNEE = 3, _("Below the knee")
+    FOOT = 4, _("Foot")
+
+
+class LegWeakness(models.IntegerChoices):
+    NONE = 0, _("No")
+    ONE_LEG = 1, _("Yes, in one leg")
+    BOTH_LEGS = 2, _("Yes, in both legs")
+
+
+class SciaticaTrend(models.TextChoices):
+    # Against the previous check-in with a sciatica answer (``tracking.sciatica``).
+    FIRST = "", "First report"
+    CENTRALISING = "centralising", "Centralising"
+    STABLE = "stable", "No change in extent"
+    PERIPHERALISING = "peripheralising", "Peripheralising"
+
+
 class CheckInQuerySet(ClinicScopedQuerySet):
     """Check-ins of patients the user may see clinically (not reception)."""
 
@@ -185,6 +229,20 @@ class CheckIn(models.Model):
     alert = models.ForeignKey(
         Alert, null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
     )
+    # Sciatica self-tracking (issue 14), asked only of patients with back-related leg
+    # pain; null when not asked. ``sciatica_trend`` is stored when the check-in arrives.
+    back_pain = models.PositiveSmallIntegerField("back pain (0-10)", null=True, blank=True)
+    leg_pain = models.PositiveSmallIntegerField("leg pain (0-10)", null=True, blank=True)
+    leg_extent = models.PositiveSmallIntegerField(
+        "leg pain reaches", choices=LegExtent.choices, null=True, blank=True
+    )
+    leg_numbness = models.BooleanField("numbness or pins and needles", null=True, blank=True)
+    leg_weakness = models.PositiveSmallIntegerField(
+        "weakness", choices=LegWeakness.choices, null=True, blank=True
+    )
+    sciatica_trend = models.CharField(
+        max_length=16, choices=SciaticaTrend.choices, blank=True, default=SciaticaTrend.FIRST
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CheckInQuerySet.as_manager()
@@ -195,6 +253,11 @@ class CheckIn(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(pain_now__lte=10), name="checkin_pain_0_10"),
+            models.CheckConstraint(
+                condition=(Q(back_pain__isnull=True) | Q(back_pain__lte=10))
+                & (Q(leg_pain__isnull=True) | Q(leg_pain__lte=10)),
+                name="checkin_sciatica_pain_0_10",
+            ),
         ]
         indexes = [models.Index(fields=["patient", "checked_on"], name="checkin_patient_day")]
 

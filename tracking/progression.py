@@ -11,12 +11,18 @@ template's pain rule in ``programmes.progression``):
   ``progression_hard_run`` sessions running [D]; or pain during exercise above the
   template's pain rule in the last ``PAIN_RUN`` sessions logged with pain (SPEC 4.x pain
   rules; knee OA and plans without a template: baseline + ``progression_pain_rise``,
-  SPEC 4.5 [M]);
-- progress: pain within the rule in every session counted and none rated hard, and
+  SPEC 4.5 [M]); or pain not back to the usual level by the next morning in the last
+  ``PAIN_RUN`` answers (SPEC 4.5 "no increase the next day" [M]; bone stress injury: in
+  the last answer, SPEC 4.7 "soreness lasting beyond 24 h -> regress" [S93]);
+- progress: pain within the rule in every session counted, none rated hard, and the pain
+  back to the usual level by the next morning in every answer counted (SPEC 4.5 [M]), and
   either "too easy" ``progression_easy_run`` sessions running [D], or at least
   ``progression_min_sessions`` sessions done in full [D] (PAD: the full walking time,
   SPEC 4.1 "increase walking distance or speed as tolerated" [S78]; templates that
-  progress only when pain-free, SPEC 4.2 [S81] and 4.7 [S93], need pain 0);
+  progress only when pain-free, SPEC 4.2 [S81] and 4.7 [S93], need pain 0); PAD walking
+  also progresses when the claudication pain began after at least
+  ``progression_onset_min`` minutes in the last ``progression_easy_run`` sessions that
+  recorded it (SPEC 4.1 [S78], claudication onset time SPEC 2.5b [S57]; threshold [D]);
 - otherwise hold.
 
 Progress follows the exercise's progression link (unless the template says not to),
@@ -46,6 +52,7 @@ from programmes.progression import PainRule, dose_step, pain_rule_for
 from tracking.models import (
     DecisionStatus,
     Effort,
+    MorningPain,
     ProgressionDecision,
     ProgressionKind,
     SessionLog,
@@ -68,6 +75,7 @@ class Thresholds:
     easy_run: int = 2
     hard_run: int = 2
     pain_skips: int = 2
+    onset_min: int = 8
 
     @classmethod
     def for_clinic(cls, clinic: Clinic) -> Thresholds:
@@ -77,6 +85,7 @@ class Thresholds:
             easy_run=clinic.progression_easy_run,
             hard_run=clinic.progression_hard_run,
             pain_skips=clinic.progression_pain_skips,
+            onset_min=clinic.progression_onset_min,
         )
 
     def as_dict(self) -> dict[str, int]:
@@ -86,6 +95,7 @@ class Thresholds:
             "easy_run": self.easy_run,
             "hard_run": self.hard_run,
             "pain_skips": self.pain_skips,
+            "onset_min": self.onset_min,
         }
 
 
@@ -97,6 +107,8 @@ class LogFact:
     pain_during: int | None = None
     difficulty: int | None = None
     duration_min_done: int | None = None
+    previous_next_morning: str = ""  # about the session before this one (MorningPain)
+    claudication_onset_min: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ class Verdict:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _run(values: Sequence[int], n: int, wanted: int) -> bool:
+def _run(values: Sequence[object], n: int, wanted: object) -> bool:
     return len(values) >= n and all(v == wanted for v in values[-n:])
 
 
@@ -125,6 +137,10 @@ def judge(
     ]
     pains = [log.pain_during for log in attempted if log.pain_during is not None]
     ratings = [log.difficulty for log in attempted if log.difficulty is not None]
+    mornings = [log.previous_next_morning for log in logs if log.previous_next_morning]
+    onsets = [
+        log.claudication_onset_min for log in attempted if log.claudication_onset_min is not None
+    ]
     pain_skips = sum(
         1 for log in logs if log.outcome == SessionOutcome.SKIPPED and log.skip_reason == "pain"
     )
@@ -140,9 +156,13 @@ def judge(
         "pain_ceiling": ceiling,
         "baseline_pain": baseline,
         "pain_rule": rule.spec,
+        "next_morning_worse": sum(
+            1 for m in mornings[-th.min_sessions :] if m == MorningPain.WORSE
+        ),
     }
     if rule.walking:
         data["minutes_walked"] = [log.duration_min_done for log in attempted][-th.min_sessions :]
+        data["claudication_onset_min"] = onsets[-th.min_sessions :]
 
     # --- regress
     if pain_skips >= th.pain_skips:
@@ -171,6 +191,18 @@ def judge(
             data,
         )
 
+    if _run(mornings, rule.morning_run, MorningPain.WORSE):
+        return Verdict(
+            ProgressionKind.REGRESS,
+            "Pain not back to the usual level by the next morning "
+            + (
+                "after the last session."
+                if rule.morning_run == 1
+                else f"after {rule.morning_run} sessions running."
+            ),
+            data,
+        )
+
     # --- progress
     recent_pains = pains[-th.min_sessions :]
     within = rule.walking or ceiling is None or all(p <= ceiling for p in recent_pains)
@@ -179,11 +211,24 @@ def judge(
     )
     recent_ratings = ratings[-max(th.easy_run, th.min_sessions) :]
     strained = any(r >= Effort.HARD for r in recent_ratings[-th.easy_run :])
-    if within and pain_free_enough and not strained:
+    settled = MorningPain.WORSE not in mornings[-th.min_sessions :]
+    if within and pain_free_enough and not strained and settled:
         if _run(ratings, th.easy_run, Effort.TOO_EASY):
             return Verdict(
                 ProgressionKind.PROGRESS,
                 f"Rated too easy {th.easy_run} sessions running, with pain within the rule.",
+                data,
+            )
+        if (
+            rule.walking
+            and len(onsets) >= th.easy_run
+            and all(m >= th.onset_min for m in onsets[-th.easy_run :])
+        ):
+            last = ", ".join(f"{m}" for m in onsets[-th.easy_run :])
+            return Verdict(
+                ProgressionKind.PROGRESS,
+                f"Claudication pain began after at least {th.onset_min} minutes in the last "
+                f"{th.easy_run} sessions ({last} minutes).",
                 data,
             )
         recent = attempted[-th.min_sessions :]
@@ -213,6 +258,8 @@ def judge(
         reason = f"{len(attempted)} of {th.min_sessions} sessions logged; keep going at this level."
     elif not within or not pain_free_enough:
         reason = "Some pain above what progress needs; keep going at this level."
+    elif not settled:
+        reason = "Pain not settled by the next morning after a session; keep going at this level."
     else:
         reason = "Within the pain rule, not yet easy: keep going at this level."
     return Verdict(ProgressionKind.HOLD, reason, data)
@@ -303,6 +350,8 @@ def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
             "pain_during",
             "difficulty",
             "duration_min_done",
+            "previous_next_morning",
+            "claudication_onset_min",
         )
     ):
         lineage = row.pop("prescription__lineage")

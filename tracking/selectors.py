@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import translation
 
 from alerts.models import OPEN_ALERT_STATUSES, Alert
 from assessments.selectors import Trend, patient_outcome_trends
@@ -51,6 +52,44 @@ class CheckInRow:
     @property
     def urgency_label(self) -> str:
         return self.check_in.get_urgency_display()
+
+    @property
+    def sciatica(self) -> str:
+        """The sciatica self-tracking answers in words (issue 14), "" when not asked."""
+        c = self.check_in
+        if c.leg_extent is None:
+            return ""
+        with translation.override("en"):
+            reach = str(c.get_leg_extent_display()).lower()
+            weakness = str(c.get_leg_weakness_display()).lower()
+        parts = [f"back {c.back_pain}/10, leg {c.leg_pain}/10", f"reaches: {reach}"]
+        parts.append("numbness" if c.leg_numbness else "no numbness")
+        parts.append(f"weakness: {weakness}")
+        return "; ".join(parts)
+
+
+def sciatica_summary(rows: list[CheckInRow]) -> str:
+    """Centralising or peripheralising over the check-ins shown (newest first), from the
+    trend stored with each one (``tracking.sciatica``); "" when none was asked."""
+    answered = [r.check_in for r in reversed(rows) if r.check_in.leg_extent is not None]
+    if not answered:
+        return ""
+    with translation.override("en"):
+        reaches = [str(c.get_leg_extent_display()).lower() for c in answered]
+    first, last = answered[0].leg_extent or 0, answered[-1].leg_extent or 0
+    if len(answered) == 1:
+        overall = "one report so far"
+    elif last < first:
+        overall = "centralising"
+    elif last > first:
+        overall = "peripheralising"
+    else:
+        overall = "no change in extent"
+    return (
+        f"Sciatica: leg pain reaches {' → '.join(reaches)} ({overall}; leg pain "
+        f"{answered[0].leg_pain}/10 → {answered[-1].leg_pain}/10, back pain "
+        f"{answered[0].back_pain}/10 → {answered[-1].back_pain}/10)."
+    )
 
 
 def _date(d: date) -> str:
@@ -99,6 +138,7 @@ class RecordProgress:
     trends: list[Trend]
     check_ins: list[CheckInRow]
     alerts: list[Alert]
+    sciatica: str = ""
     charts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -159,6 +199,7 @@ def record_progress(patient: Patient, *, today: date | None = None) -> RecordPro
         trends=trends,
         check_ins=check_ins,
         alerts=open_alerts(patient),
+        sciatica=sciatica_summary(check_ins),
         charts={"trends": [t.chart for t in trends]},
     )
 

@@ -27,9 +27,16 @@ from patients.models import Patient
 from programmes import api
 from programmes.models import PauseSource, Prescription
 from programmes.services import plan_pause
-from tracking import self_screen
+from tracking import sciatica, self_screen
 from tracking.alert_rules import pain_check
-from tracking.models import SESSION_NOTE_MAX, CheckIn, SessionLog, SessionOutcome
+from tracking.models import (
+    CLAUDICATION_ONSET_MAX_MIN,
+    SESSION_NOTE_MAX,
+    CheckIn,
+    MorningPain,
+    SessionLog,
+    SessionOutcome,
+)
 
 
 class ActivityError(Exception):
@@ -102,6 +109,8 @@ def session_log_save(
     difficulty: int | None = None,
     entered_by: StaffMember | None = None,
     note: str = "",
+    previous_next_morning: str = "",
+    claudication_onset_min: int | None = None,
 ) -> SessionLog:
     """Log one exercise of one session; logging it again that day updates the
     same row (one per prescription, day and session: the database decides).
@@ -118,6 +127,12 @@ def session_log_save(
         )
     if len(note) > SESSION_NOTE_MAX:
         raise ActivityError(f"The note can be at most {SESSION_NOTE_MAX:,} characters.")
+    if previous_next_morning not in ("", *MorningPain.values):
+        raise ActivityError("Choose one of the answers shown.")
+    if claudication_onset_min is not None and not (
+        0 <= claudication_onset_min <= CLAUDICATION_ONSET_MAX_MIN
+    ):
+        raise ActivityError(f"Give the minutes from 0 to {CLAUDICATION_ONSET_MAX_MIN}.")
     if outcome == SessionOutcome.SKIPPED and not skip_reason:
         raise ActivityError("Tell us why you skipped it.")
     if outcome == SessionOutcome.PARTIAL and not (sets_done or reps_done or duration_min_done):
@@ -132,6 +147,10 @@ def session_log_save(
         "duration_min_done": duration_min_done if outcome != SessionOutcome.SKIPPED else None,
         "pain_during": pain_during,
         "difficulty": difficulty if outcome != SessionOutcome.SKIPPED else None,
+        "previous_next_morning": previous_next_morning,
+        "claudication_onset_min": (
+            claudication_onset_min if outcome != SessionOutcome.SKIPPED else None
+        ),
         "entered_by": entered_by,
         "note": note,
     }
@@ -223,13 +242,22 @@ def session_log_by_phone(
 
 
 @transaction.atomic
-def check_in_submit(*, patient: Patient, pain_now: int, answers: dict[str, bool]) -> CheckIn:
+def check_in_submit(
+    *,
+    patient: Patient,
+    pain_now: int,
+    answers: dict[str, bool],
+    sciatica_answers: sciatica.SciaticaAnswers | None = None,
+) -> CheckIn:
     """Store the check-in; any "yes" on the self-screen raises an urgent
     clinician alert at once (one unresolved per patient, ``alert_raise``), and
-    the pain rule runs on the pain reported (one pain alert at most)."""
+    the pain rule runs on the pain reported (one pain alert at most).
+    ``sciatica_answers`` (back-related leg pain, ``tracking.sciatica``): weakness in both
+    legs counts as the self-screen's "both legs" answer; the trend and its alert follow."""
     if not 0 <= pain_now <= 10:
         raise ActivityError("Choose a number from 0 to 10.")
-    clean = {q.code: bool(answers.get(q.code)) for q in self_screen.QUESTIONS}
+    routed = sciatica.self_screen_codes(sciatica_answers) if sciatica_answers else []
+    clean = {q.code: bool(answers.get(q.code)) or q.code in routed for q in self_screen.QUESTIONS}
     flags = [code for code, yes in clean.items() if yes]
     urgency = self_screen.urgency_of(flags)
     alert = None
@@ -253,6 +281,8 @@ def check_in_submit(*, patient: Patient, pain_now: int, answers: dict[str, bool]
         urgency=urgency,
         alert=alert,
     )
+    if sciatica_answers is not None:
+        sciatica.sciatica_record(patient=patient, check_in=check_in, answers=sciatica_answers)
     pain_check(patient, today=check_in.checked_on)
     if urgency in (self_screen.EMERGENCY, self_screen.SAME_DAY):
         _pause_for_red_flag(patient, check_in)
