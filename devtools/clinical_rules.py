@@ -16,12 +16,15 @@ from django.db import models
 
 from alerts.models import AlertKind, AlertUrgency
 from assessments import decision_support, red_flags
+from assessments.api import BACK_RELATED_DIAGNOSES
 from assessments.instruments import all_instruments
 from clinic.models import Clinic
+from programmes.api import BACK_RELATED_TEMPLATE_SLUGS
 from programmes.progression import DEFAULT_RULE, PAIN_RULES
 from programmes.template_data import TEMPLATES
-from tracking import progression, self_screen
+from tracking import progression, sciatica, self_screen
 from tracking.alert_rules import ALERT_RULE_DOCS
+from tracking.models import LegExtent
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "clinical-rules.md"
 REVIEW = "Awaiting clinical review"
@@ -152,7 +155,26 @@ def _self_screen() -> list[str]:
         advice = self_screen.advice_for([q.code])
         rows.append([f"`{q.code}`", q.text, q.urgency, advice["title"] if advice else ""])
     out += _table(["Code", "Question", "Level", "Patient is told"], rows)
+    out += [
+        "### Sciatica self-tracking (back-related leg pain)",
+        "",
+        "Asked at the check-in of patients whose plan is for back-related leg pain "
+        f"(diagnoses {', '.join(sorted(BACK_RELATED_DIAGNOSES))}, or the "
+        f"{', '.join(sorted(BACK_RELATED_TEMPLATE_SLUGS))} template): back pain and leg pain "
+        f"(0-10), how far down the leg ({', '.join(str(c.label).lower() for c in LegExtent)}), "
+        "numbness, and weakness (no, one leg, both legs). "
+        f"{REVIEW}.",
+        "",
+        *_rules_from(sciatica),
+    ]
     return out
+
+
+def _rules_from(module) -> list[str]:
+    """The module docstring's rules (its paragraphs from "The rules" on), as Markdown."""
+    doc = module.__doc__ or ""
+    parts = [" ".join(part.split()) for part in doc[doc.index("The rules") :].split("\n\n")]
+    return [line for part in parts if part for line in (part.replace(" - ", "\n- "), "")]
 
 
 def _alert_rules() -> list[str]:
@@ -201,9 +223,6 @@ def _templates() -> list[str]:
 
 
 def _progression() -> list[str]:
-    doc = progression.__doc__ or ""
-    # The module docstring states the rules: its paragraphs from "The rules" on.
-    rules = [" ".join(part.split()) for part in doc[doc.index("The rules") :].split("\n\n")]
     out = [
         "## 8. Symptom-driven progression",
         "",
@@ -212,7 +231,7 @@ def _progression() -> list[str]:
         "programme version) or dismisses each one. Nothing is applied without a clinician. "
         f"{REVIEW}.",
         "",
-        *[line for part in rules if part for line in (part.replace(" - ", "\n- "), "")],
+        *_rules_from(progression),
         f"Fixed: pain above the rule in {progression.PAIN_RUN} sessions running [D]; the "
         f"patient sees an accepted change for {progression.NOTICE_DAYS} days.",
         "",
@@ -226,6 +245,7 @@ def _progression() -> list[str]:
         "progression_easy_run",
         "progression_hard_run",
         "progression_pain_skips",
+        "progression_onset_min",
     ):
         f = Clinic._meta.get_field(name)
         assert isinstance(f, models.Field)
@@ -235,7 +255,7 @@ def _progression() -> list[str]:
     rows = []
     for slug, rule in [*PAIN_RULES.items(), ("(no template)", DEFAULT_RULE)]:
         if rule.walking:
-            pain = "claudication pain expected; progress on minutes walked"
+            pain = "claudication pain expected; progress on minutes walked or onset"
         elif rule.above_baseline:
             pain = "at most baseline + the clinic's pain rise"
         else:
@@ -246,11 +266,19 @@ def _progression() -> list[str]:
                 pain,
                 "pain-free" if rule.progress_at_most == 0 else "within the pain rule",
                 "yes" if rule.follow_links else "no (dose steps only)",
+                str(rule.morning_run),
                 rule.spec,
             ]
         )
     out += _table(
-        ["Template", "Pain during exercise", "Progress when", "Follows library links", "SPEC"],
+        [
+            "Template",
+            "Pain during exercise",
+            "Progress when",
+            "Follows library links",
+            "Mornings not back that regress",
+            "SPEC",
+        ],
         rows,
     )
     return out

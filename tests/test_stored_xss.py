@@ -133,6 +133,7 @@ def test_clinic_and_staff_text_from_the_admin_is_escaped(
             "progression_easy_run": 2,
             "progression_hard_run": 2,
             "progression_pain_skips": 2,
+            "progression_onset_min": 8,
             "email": "",
             "phone": "",
             "address": PAYLOADS[1],

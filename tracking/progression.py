@@ -254,12 +254,12 @@ def judge(
     # --- hold
     if not logs:
         reason = "No sessions logged yet."
+    elif not settled:
+        reason = "Pain not settled by the next morning after a session; keep going at this level."
     elif len(attempted) < th.min_sessions:
         reason = f"{len(attempted)} of {th.min_sessions} sessions logged; keep going at this level."
     elif not within or not pain_free_enough:
         reason = "Some pain above what progress needs; keep going at this level."
-    elif not settled:
-        reason = "Pain not settled by the next morning after a session; keep going at this level."
     else:
         reason = "Within the pain rule, not yet easy: keep going at this level."
     return Verdict(ProgressionKind.HOLD, reason, data)

@@ -1,7 +1,10 @@
 """Today: exercises due with dosage and steps; logging done, partial and
 skipped (plain posts and HTMX), against the version the patient did."""
 
+from datetime import UTC, date, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -83,6 +86,41 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(portal, active_pla
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_the_next_morning_answer_is_stored_and_a_bad_one_refused(portal, active_plan):
+    # Issue 14 (SPEC 4.5 "no increase the next day"): asked about the previous session.
+    p = _rx(active_plan)[0]
+    url = reverse("portal:log", args=[p.pk])
+    body = portal.get(reverse("portal:today")).content.decode()
+    assert "was your pain back to usual by the next morning?" in body
+    assert "Minutes of walking before the leg pain started" not in body  # not a PAD walk
+    bad = portal.post(url, {"session": "1", "outcome": "done", "previous_next_morning": "maybe"})
+    assert bad.status_code == 400 and not SessionLog.objects.exists()
+    portal.post(url, {"session": "1", "outcome": "done", "previous_next_morning": "worse"})
+    assert SessionLog.objects.get().previous_next_morning == "worse"
+
+
+@time_machine.travel(datetime(2026, 12, 7, 12, 0, tzinfo=UTC), tick=False)  # a Monday
+def test_pad_walking_asks_and_stores_claudication_onset(client, patient, patient_record, clinician):
+    # SPEC 2.5b claudication onset time; SPEC 4.1 progression (``tracking.progression``).
+    from programmes import services
+
+    client.force_login(patient)  # inside the travel: the session's age counts from here
+    portal = client
+
+    plan = make_plan(patient_record, clinician, slug="pad-set", start_on=date(2026, 12, 7))
+    services.plan_activate(plan=plan, by=clinician)
+    walk = plan.current_version().prescriptions.get(exercise__slug="walking-intervals-claudication")
+    body = portal.get(reverse("portal:today")).content.decode()
+    assert body.count("Minutes of walking before the leg pain started") == 1
+    url = reverse("portal:log", args=[walk.pk])
+    too_long = portal.post(
+        url, {"session": "1", "outcome": "done", "claudication_onset_min": "121"}
+    )
+    assert too_long.status_code == 400 and not SessionLog.objects.exists()
+    portal.post(url, {"session": "1", "outcome": "done", "claudication_onset_min": "6"})
+    assert SessionLog.objects.get().claudication_onset_min == 6
 
 
 def test_htmx_swaps_the_card(portal, active_plan):

@@ -3,6 +3,7 @@ clinician's accept / dismiss on the plan page (nothing applied without it)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from django.urls import reverse
 from programmes import services as programme_services
 from programmes.progression import PainRule, pain_rule_for
 from tests.programmes.helpers import make_plan
-from tracking.models import DecisionStatus, ProgressionDecision, SessionLog
+from tracking.models import DecisionStatus, MorningPain, ProgressionDecision, SessionLog
 from tracking.progression import LogFact, Thresholds, judge, proposals_for_plan
 
 START = date(2026, 3, 2)  # a Monday
@@ -114,6 +115,74 @@ def test_pad_walking_progresses_on_minutes_and_expects_claudication_pain():
     assert kind(logs(*short), rule=rule, minutes=30) == "hold"
     # Claudication pain is the dose: high pain alone never regresses walking.
     assert kind(logs(("done", 8, 3, 30), ("done", 8, 3, 30)), rule=rule, minutes=30) == "hold"
+
+
+def _with(entries, **changes):
+    """The same logs with fields set on each (e.g. the next-morning answer)."""
+    return [replace(log, **changes) for log in entries]
+
+
+def test_pain_not_back_by_the_next_morning_twice_running_regresses():
+    # SPEC 4.5 [M]: "no increase the next day"; two answers running [D].
+    easy = logs(("done", 1, 3), ("done", 1, 3))
+    worse, back = MorningPain.WORSE, MorningPain.BACK
+    assert kind(_with(easy, previous_next_morning=worse)) == "regress"
+    mixed = [replace(easy[0], previous_next_morning=worse), easy[1]]
+    assert kind(mixed) == "hold"  # one answer only
+    assert kind([easy[0], replace(easy[1], previous_next_morning=worse)]) == "hold"
+    assert kind(_with(easy, previous_next_morning=back)) == "hold"
+
+
+def test_bone_stress_regresses_on_one_morning_not_back():
+    # SPEC 4.7 [S93]: soreness lasting beyond 24 h -> regress.
+    rule = pain_rule_for("bsi-return-to-running")
+    one = logs(("done", 0, 3))
+    assert kind(_with(one, previous_next_morning=MorningPain.WORSE), rule=rule) == "regress"
+    assert kind(_with(one, previous_next_morning=MorningPain.BACK), rule=rule) == "hold"
+
+
+def test_a_morning_not_back_blocks_progress_and_settled_mornings_allow_it():
+    easy = logs(("done", 1, 1), ("done", 1, 1))
+    assert kind(_with(easy, previous_next_morning=MorningPain.BACK)) == "progress"
+    blocked = [replace(easy[0], previous_next_morning=MorningPain.WORSE), easy[1]]
+    verdict = judge(blocked, rule=CEILING_3, thresholds=TH, baseline=None)
+    assert verdict.kind == "hold" and "next morning" in verdict.reason
+    assert verdict.data["next_morning_worse"] == 1
+
+
+def test_pad_claudication_onset_progresses_at_the_clinic_threshold():
+    # SPEC 4.1 [S78] progress as tolerated; claudication onset time SPEC 2.5b; 8 min [D].
+    rule = pain_rule_for("pad-set")
+    two = logs(("done", 6, 3, 20), ("done", 6, 3, 20))
+    assert kind(_with(two, claudication_onset_min=8), rule=rule, minutes=30) == "progress"
+    assert kind(_with(two, claudication_onset_min=7), rule=rule, minutes=30) == "hold"
+    one_short = [
+        replace(two[0], claudication_onset_min=9),
+        replace(two[1], claudication_onset_min=7),
+    ]
+    assert kind(one_short, rule=rule, minutes=30) == "hold"
+    assert kind(logs(("done", 6, 3, 20)), rule=rule, minutes=30) == "hold"  # no onset given
+    later = Thresholds(onset_min=10)
+    assert (
+        kind(_with(two, claudication_onset_min=9), rule=rule, minutes=30, thresholds=later)
+        == "hold"
+    )
+    verdict = judge(
+        _with(two, claudication_onset_min=8),
+        rule=rule,
+        thresholds=TH,
+        baseline=None,
+        prescribed_minutes=30,
+    )
+    assert verdict.reason == (
+        "Claudication pain began after at least 8 minutes in the last 2 sessions (8, 8 minutes)."
+    )
+    assert verdict.data["claudication_onset_min"] == [8, 8]
+
+
+def test_onset_does_not_progress_other_templates():
+    two = _with(logs(("done", 1, 3), ("done", 1, 3)), claudication_onset_min=20)
+    assert kind(two) == "hold"
 
 
 def test_no_logs_holds_with_a_reason():
