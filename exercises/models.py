@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from simple_history.models import HistoricalRecords
 
 from clinic.dates import FreeTextField
@@ -81,17 +82,24 @@ class Side(models.TextChoices):
 
 
 def dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=None) -> str:
+    """The dose in words, in the active language (English on staff pages; the patient's
+    language in the portal, e.g. the "moved you on" notice, issue 14)."""
     parts = []
+    values = {"sets": sets, "reps": reps, "hold": hold_s, "minutes": duration_min}
     if duration_min:
-        parts.append(f"{sets} x {duration_min} min" if sets > 1 else f"{duration_min} min")
+        parts.append(
+            gettext("%(sets)s x %(minutes)s min") % values
+            if sets > 1
+            else gettext("%(minutes)s min") % values
+        )
     elif reps and hold_s:
-        parts.append(f"{sets} x {reps} reps, hold {hold_s} s")
+        parts.append(gettext("%(sets)s x %(reps)s reps, hold %(hold)s s") % values)
     elif reps:
-        parts.append(f"{sets} x {reps} reps")
+        parts.append(gettext("%(sets)s x %(reps)s reps") % values)
     elif hold_s:
-        parts.append(f"{sets} x hold {hold_s} s")
+        parts.append(gettext("%(sets)s x hold %(hold)s s") % values)
     if sessions_per_day:
-        parts.append(f"{sessions_per_day}x a day")
+        parts.append(gettext("%(count)sx a day") % {"count": sessions_per_day})
     if days is not None:
         parts.append(days_label(days))
     return ", ".join(parts)

@@ -8,13 +8,14 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from alerts.models import Alert
 from clinic.dates import BoundedDateField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember
-from exercises.models import SESSIONS_PER_DAY_MAX
+from exercises.models import SESSIONS_PER_DAY_MAX, dose_text
 from patients.models import Patient
 from programmes.models import Prescription, ProgrammeVersion
 
@@ -325,3 +326,51 @@ class ProgressionDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_status_display().lower()}"
+
+    @property
+    def change_for_patient(self) -> str:
+        """What changed, in the active language (the portal: the patient's), from the
+        structured ``data["change_parts"]``; ``change`` (English, for staff) otherwise."""
+        parts = (self.data or {}).get("change_parts")
+        if not parts:
+            return self.change
+        after = dose_text(**parts["dose_after"])
+        if parts["to_exercise"]:
+            return gettext("%(old)s is now %(new)s (%(dose)s)") % {
+                "old": parts["exercise"],
+                "new": parts["to_exercise"],
+                "dose": after,
+            }
+        return gettext("%(exercise)s: now %(dose)s (was %(before)s)") % {
+            "exercise": parts["exercise"],
+            "dose": after,
+            "before": dose_text(**parts["dose_before"]),
+        }
+
+
+class PendingProposal(models.Model):
+    """A progress or regress proposal as last computed (``tracking.progression.
+    proposals_refresh``: when a log arrives, at a decision, and in the nightly alert
+    pass), so the caseload lists them without computing per patient. The plan page
+    computes them afresh, and accepting always recomputes: this row is never applied."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        "programmes.TreatmentPlan", on_delete=models.CASCADE, related_name="pending_proposals"
+    )
+    lineage = models.UUIDField()
+    prescription = models.ForeignKey(Prescription, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ProgressionKind.choices)
+    reason = models.CharField(max_length=300)
+    change = models.CharField(max_length=300, blank=True, default="")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "lineage"], name="pending_proposal_one"),
+            models.CheckConstraint(condition=~Q(kind="hold"), name="pending_proposal_not_hold"),
+        ]
+        indexes = [models.Index(fields=["patient"], name="pending_proposal_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} proposed"

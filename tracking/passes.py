@@ -16,6 +16,7 @@ from patients.models import Patient, Status
 from programmes.models import PlanStatus, TreatmentPlan
 from tracking.adherence import SNAPSHOT_WEEKS_BACK, adherence_snapshot_week, week_start_of
 from tracking.alert_rules import alerts_evaluate_patient
+from tracking.progression import proposals_refresh_patient
 
 ADHERENCE_SNAPSHOTS = "adherence_snapshots"
 ALERTS_EVALUATE = "alerts_evaluate"
@@ -41,6 +42,9 @@ def snapshot_patient(patient: Patient, now: datetime) -> int:
 
 
 def evaluate_patient(patient: Patient, now: datetime) -> int:
+    """The alert rules, and the stored progression proposals the caseload lists (issue
+    14: refreshed nightly too, so a changed clinic setting or programme is caught)."""
+    proposals_refresh_patient(patient)
     return len(alerts_evaluate_patient(patient, today=local_day(patient, now)))
 
 

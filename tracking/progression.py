@@ -40,6 +40,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from assessments.models import OutcomeResponse
@@ -53,6 +54,7 @@ from tracking.models import (
     DecisionStatus,
     Effort,
     MorningPain,
+    PendingProposal,
     ProgressionDecision,
     ProgressionKind,
     SessionLog,
@@ -286,9 +288,22 @@ class Proposal:
 
 
 def _dose_after(p: Prescription, changes: dict[str, int]) -> str:
-    values = {k: getattr(p, k) for k in ("sets", "reps", "hold_s", "duration_min")}
-    values.update(changes)
-    return str(dose_text(**values))
+    return dose_text(**change_parts(p, None, changes)["dose_after"])
+
+
+DOSE_FIELDS = ("sets", "reps", "hold_s", "duration_min")
+
+
+def change_parts(p: Prescription, exercise: Exercise | None, changes: dict[str, int]) -> dict:
+    """What changed, as data (stored with the decision): the patient's notice renders it
+    in the patient's language at display time (``ProgressionDecision.change_for_patient``)."""
+    before = {k: getattr(p, k) for k in DOSE_FIELDS}
+    return {
+        "exercise": p.exercise.name,
+        "to_exercise": exercise.name if exercise is not None else "",
+        "dose_before": before,
+        "dose_after": {**before, **changes},
+    }
 
 
 def _step(p: Prescription, kind: str, rule: PainRule) -> tuple[Exercise | None, dict, str]:
@@ -386,6 +401,37 @@ def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
     return proposals
 
 
+def proposals_refresh(plan: TreatmentPlan) -> int:
+    """Store the plan's actionable proposals for the caseload (``PendingProposal``),
+    replacing the previous ones; none for a plan that is not active. Returns the count."""
+    fresh = [p for p in proposals_for_plan(plan) if p.kind != ProgressionKind.HOLD]
+    PendingProposal.objects.filter(plan=plan).delete()
+    PendingProposal.objects.bulk_create(
+        PendingProposal(
+            patient_id=plan.patient_id,
+            plan=plan,
+            lineage=p.lineage,
+            prescription=p.prescription,
+            kind=p.kind,
+            reason=p.reason[:300],
+            change=p.change[:300],
+        )
+        for p in fresh
+    )
+    return len(fresh)
+
+
+def proposals_refresh_patient(patient: Patient) -> int:
+    """Every plan of the patient (the nightly pass): stale rows of ended plans go too."""
+    plans = TreatmentPlan.objects.filter(patient=patient).filter(
+        Q(status=PlanStatus.ACTIVE) | Q(pending_proposals__isnull=False)
+    )
+    return sum(
+        proposals_refresh(plan)
+        for plan in plans.select_related("template", "patient__clinic").distinct()
+    )
+
+
 def _current(plan: TreatmentPlan, lineage: UUID) -> Proposal:
     found = next((p for p in proposals_for_plan(plan) if p.lineage == lineage), None)
     if found is None or not found.actionable:
@@ -405,7 +451,13 @@ def _decide(
         status=status,
         reason=proposal.reason[:300],
         change=proposal.change[:300],
-        data={**proposal.data, "thresholds": proposal.thresholds.as_dict()},
+        data={
+            **proposal.data,
+            "thresholds": proposal.thresholds.as_dict(),
+            "change_parts": change_parts(
+                proposal.prescription, proposal.exercise, proposal.changes
+            ),
+        },
         rule_version=RULE_VERSION,
         result_version=result_version,
         decided_by=by,
@@ -429,14 +481,18 @@ def proposal_accept(
             note=f"{proposal.kind.capitalize()}: {proposal.change}"[:200],
             request=request,
         )
-        return _decide(proposal, plan, DecisionStatus.ACCEPTED, by, step.version)
+        decision = _decide(proposal, plan, DecisionStatus.ACCEPTED, by, step.version)
+        proposals_refresh(plan)
+        return decision
 
 
 def proposal_dismiss(*, plan: TreatmentPlan, lineage: UUID, by: User) -> ProgressionDecision:
     with transaction.atomic():
         TreatmentPlan.objects.select_for_update().filter(pk=plan.pk).first()
         proposal = _current(plan, lineage)
-        return _decide(proposal, plan, DecisionStatus.DISMISSED, by)
+        decision = _decide(proposal, plan, DecisionStatus.DISMISSED, by)
+        proposals_refresh(plan)
+        return decision
 
 
 def recent_changes_for_patient(patient: Patient, today: date) -> list[ProgressionDecision]:

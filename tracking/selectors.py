@@ -26,7 +26,7 @@ from programmes.models import PlanStatus, TreatmentPlan
 from tracking import self_screen
 from tracking.adherence import AdherenceOverview, adherence_overview, adherence_ranges_many
 from tracking.alert_rules import PAIN_RISE
-from tracking.models import CheckIn, SessionLog, SkipReason
+from tracking.models import CheckIn, PendingProposal, SessionLog, SkipReason
 from tracking.progress import pain_progress, walking_progress
 
 SESSION_LOG_PREVIEW = 10
@@ -227,6 +227,8 @@ class CaseloadRow:
     pain_now: int | None
     pain_before: int | None
     alerts: dict[int, int]
+    proposals: int = 0
+    plan_id: Any = None
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -288,6 +290,21 @@ def caseload(
             ),
             pain_now=Subquery(latest.values("pain_now")[:1]),
             pain_before=Subquery(latest.values("pain_now")[1:2]),
+            # Stored progression proposals (issue 14, ``tracking.progression``) of the
+            # active plan, and that plan (the link): no query per patient.
+            proposals=Subquery(
+                PendingProposal.objects.filter(
+                    patient=OuterRef("pk"), plan__status=PlanStatus.ACTIVE
+                )
+                .values("patient")
+                .annotate(n=Count("id"))
+                .values("n")[:1]
+            ),
+            active_plan_id=Subquery(
+                TreatmentPlan.objects.filter(patient=OuterRef("pk"), status=PlanStatus.ACTIVE)
+                .order_by("-activated_at")
+                .values("pk")[:1]
+            ),
         )
         .distinct()
     )
@@ -316,6 +333,8 @@ def caseload(
             pain_now=patient.pain_now,
             pain_before=patient.pain_before,
             alerts=alerts.get(patient.pk, {}),
+            proposals=patient.proposals or 0,
+            plan_id=patient.active_plan_id,
         )
         if row.alerts.get(1):
             row.reasons.append("urgent alert")

@@ -27,7 +27,7 @@ from patients.models import Patient
 from programmes import api
 from programmes.models import PauseSource, Prescription
 from programmes.services import plan_pause
-from tracking import sciatica, self_screen
+from tracking import progression, sciatica, self_screen
 from tracking.alert_rules import pain_check
 from tracking.models import (
     CLAUDICATION_ONSET_MAX_MIN,
@@ -164,6 +164,8 @@ def session_log_save(
             log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
     except IntegrityError:  # a double tap raced us: update the winner's row
         log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
+    # The caseload lists proposals as stored: refreshed as each log arrives (issue 14).
+    progression.proposals_refresh(prescription.version.plan)
     return log
 
 

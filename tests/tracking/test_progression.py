@@ -328,3 +328,81 @@ def test_decisions_are_in_the_subject_access_export(client, clinician, active_pf
     body = client.get(url).content.decode()
     assert "Programme change" in body and "Regress dismissed" in body
     assert "Skipped 2 sessions for pain" in body
+
+
+# --- stored proposals on the caseload (issue 14) ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_log_refreshes_the_stored_proposals_and_the_caseload_lists_them(
+    client, clinician, patient_record, active_pfp
+):
+    from tracking.models import PendingProposal
+    from tracking.services import session_log_save
+
+    rx = active_pfp.current_version().prescriptions.get(exercise__slug="step-down")
+    due = [START + timedelta(days=n) for n in range(14) if rx.is_due_on(START + timedelta(days=n))]
+    session_log_save(
+        patient=patient_record, prescription=rx, performed_on=due[0], session_number=1,
+        outcome="skipped", skip_reason="pain",
+    )  # fmt: skip
+    assert not PendingProposal.objects.exists()  # one skip for pain: hold
+    client.force_login(clinician)
+    page = client.get(reverse("tracking:caseload")).content.decode()
+    assert "to review" not in page
+    session_log_save(
+        patient=patient_record, prescription=rx, performed_on=due[1], session_number=1,
+        outcome="skipped", skip_reason="pain",
+    )  # fmt: skip
+    stored = PendingProposal.objects.get()
+    assert (stored.kind, stored.lineage, stored.plan) == ("regress", rx.lineage, active_pfp)
+    assert stored.reason.startswith("Skipped 2 sessions for pain")
+    page = client.get(reverse("tracking:caseload")).content.decode()
+    plan_url = reverse("programmes:plan-detail", args=[active_pfp.pk])
+    assert f'<a href="{plan_url}#progression-h">1 to review</a>' in page
+
+    # Dismissing it on the plan page clears it from the caseload at once.
+    client.post(reverse("tracking:progression-dismiss", args=[active_pfp.pk, rx.lineage]))
+    assert not PendingProposal.objects.exists()
+    assert "to review" not in client.get(reverse("tracking:caseload")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_nightly_pass_refreshes_stored_proposals_and_drops_a_paused_plans(
+    patient_record, clinician, active_pfp
+):
+    from django.utils import timezone
+
+    from tracking.models import PendingProposal
+    from tracking.passes import evaluate_patient
+
+    _log_sessions(active_pfp, "clamshell", 6)  # written directly: nothing stored yet
+    assert not PendingProposal.objects.exists()
+    evaluate_patient(patient_record, timezone.now())
+    assert PendingProposal.objects.get().kind == "progress"
+    programme_services.plan_pause(plan=active_pfp, by=clinician, reason="Away")
+    evaluate_patient(patient_record, timezone.now())
+    assert not PendingProposal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_moved_on_detail_is_in_the_patients_language(
+    client, clinician, patient, patient_record, active_pfp
+):
+    rx = _log_sessions(active_pfp, "clamshell", 6)
+    client.force_login(clinician)
+    client.post(reverse("tracking:progression-accept", args=[active_pfp.pk, rx.lineage]))
+    decision = ProgressionDecision.objects.get()
+    assert decision.change.startswith("Clamshells → Side-lying hip abduction (")  # staff: English
+    dose = decision.data["change_parts"]["dose_after"]
+    assert decision.data["change_parts"]["to_exercise"] == "Side-lying hip abduction"
+    client.force_login(patient)
+    english = client.get(reverse("portal:programme")).content.decode()
+    assert "Clamshells is now Side-lying hip abduction (" in english
+    assert f"{dose['sets']} x {dose['reps']} reps" in english
+    patient_record.preferred_language = "pl"
+    patient_record.save()
+    polish = client.get(reverse("portal:programme")).content.decode()
+    assert "Clamshells zastąpiono ćwiczeniem Side-lying hip abduction (" in polish
+    assert f"{dose['sets']} x {dose['reps']} powtórzeń" in polish
+    assert "is now" not in polish
