@@ -406,3 +406,19 @@ def test_the_moved_on_detail_is_in_the_patients_language(
     assert "Clamshells zastąpiono ćwiczeniem Side-lying hip abduction (" in polish
     assert f"{dose['sets']} x {dose['reps']} powtórzeń" in polish
     assert "is now" not in polish
+
+
+@pytest.mark.django_db
+def test_the_plan_and_the_record_show_the_next_morning_answers(
+    client, clinician, patient_record, active_pfp
+):
+    rx = _log_sessions(active_pfp, "glute-bridge", 2, pain=1)
+    SessionLog.objects.filter(prescription=rx).update(previous_next_morning=MorningPain.WORSE)
+    client.force_login(clinician)
+    plan_page = client.get(reverse("programmes:plan-detail", args=[active_pfp.pk])).content
+    assert "Pain not back to the usual level by the next morning after 2 sessions running." in (
+        plan_page.decode()
+    )
+    assert "not back to usual next morning 2×" in plan_page.decode()
+    record = client.get(reverse("patients:detail", args=[patient_record.pk])).content.decode()
+    assert "previous session: not back to usual next morning" in record
