@@ -419,6 +419,6 @@ def test_the_plan_and_the_record_show_the_next_morning_answers(
     assert "Pain not back to the usual level by the next morning after 2 sessions running." in (
         plan_page.decode()
     )
-    assert "not back to usual next morning 2×" in plan_page.decode()
+    assert "not back to usual next morning in 2 answers" in plan_page.decode()
     record = client.get(reverse("patients:detail", args=[patient_record.pk])).content.decode()
     assert "previous session: not back to usual next morning" in record
