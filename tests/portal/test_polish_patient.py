@@ -5,7 +5,6 @@ steps, dose lines and headings in Polish; the English patient's stay English."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,30 +19,13 @@ from programmes import emails
 from programmes.models import ProgrammeVersion
 from reminders import breaker, delivery, planner
 from reminders.models import ReminderPreference
+from tests.programmes.helpers import pdf_text
 from tests.reminders.reminder_helpers import activated_plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 HEEL_DROP_PL = "Ekscentryczne opuszczanie pięty, kolano proste"
 HEEL_DROP_STEP_PL = "Zdrową nogą wespnij się na palce."
-
-
-@pytest.fixture(autouse=True)
-def _closed_breakers():
-    breaker.reset()
-    yield
-    breaker.reset()
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-        },
-    }
 
 
 @pytest.fixture
@@ -59,14 +41,6 @@ def polish(patient_record, patient, clinician):
     return patient_record
 
 
-def _pdf_text(tmp_path, data: bytes) -> str:
-    pdf = tmp_path / "handout.pdf"
-    pdf.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-
-
 def test_a_polish_patient_gets_the_portal_a_reminder_email_and_a_questionnaire_in_polish(
     client, patient, polish, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -78,7 +52,9 @@ def test_a_polish_patient_gets_the_portal_a_reminder_email_and_a_questionnaire_i
     assert "powt." in today and "Jak to wykonać" in today and "Po angielsku" not in today
     assert "Eccentric heel drops" not in today
 
-    # A reminder email through the real path: planned, dispatched, delivered.
+    # A reminder email through the real path: planned, dispatched, delivered
+    # (every channel's circuit breaker closed, as the reminder tests start).
+    breaker.reset()
     queued: list[str] = []
     monkeypatch.setattr(delivery, "_enqueue", lambda batch: queued.extend(map(str, batch)))
     zone = ZoneInfo(polish.time_zone)
@@ -130,7 +106,7 @@ def test_the_programme_email_and_the_handout_pdf_are_in_polish(client, patient, 
     assert f"Twoje ćwiczenia:\n- {HEEL_DROP_PL}" in message.body
     assert "Twój program jest w załączniku (PDF)." in message.body
     ((_name, attached, _type),) = message.attachments
-    pdf = " ".join(_pdf_text(tmp_path, attached).split())
+    pdf = " ".join(pdf_text(tmp_path, attached).split())
     assert "Twój program ćwiczeń domowych" in pdf and HEEL_DROP_PL in pdf
     assert "Kiedy przerwać:" in pdf and "powt." in pdf and "razy dziennie" in pdf
     assert "Eccentric heel drops" not in pdf and "When to stop" not in pdf
@@ -140,7 +116,7 @@ def test_the_programme_email_and_the_handout_pdf_are_in_polish(client, patient, 
     assert '<html lang="pl">' in handout and "Twój program ćwiczeń domowych" in handout
     assert HEEL_DROP_STEP_PL in handout and "Co powinno się czuć:" in handout
     downloaded = client.get(reverse("portal:handout-pdf"))
-    assert HEEL_DROP_PL in " ".join(_pdf_text(tmp_path, downloaded.content).split())
+    assert HEEL_DROP_PL in " ".join(pdf_text(tmp_path, downloaded.content).split())
 
 
 def test_the_staff_handout_is_in_the_patients_language_and_english_stays_english(
