@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alerts.models import Alert, AlertKind, AttentionSignal
 from clinic import passes
 from clinic.models import RunStatus
 from patients.models import Patient
@@ -18,7 +19,7 @@ from tests.factories import PatientFactory
 from tests.reminders.reminder_helpers import activated_plan
 from tracking import adherence
 from tracking.models import AdherenceSnapshot, SessionLog, SessionOutcome
-from tracking.passes import ADHERENCE_SNAPSHOTS
+from tracking.passes import ADHERENCE_SNAPSHOTS, ALERTS_EVALUATE
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,52 @@ def test_one_patients_bad_row_does_not_stop_the_chunk_for_the_others(clinic, cli
     assert passes.run_summary(run) == {"chunks": 1, "done": 1, "processed": 2, "failed": 1}
     snapshotted = set(AdherenceSnapshot.objects.values_list("patient_id", flat=True))
     assert snapshotted == {good.pk, other.pk}
+
+
+def _pain_log(patient: Patient, day: date, pain: int) -> None:
+    prescription = patient.treatment_plans.get().versions.get().prescriptions.first()
+    SessionLog.objects.create(
+        patient=patient,
+        prescription=prescription,
+        version=prescription.version,
+        performed_on=day,
+        session_number=1,
+        outcome=SessionOutcome.DONE,
+        pain_during=pain,
+    )
+
+
+def _alert_queries(patients: list[Patient]) -> int:
+    spec = passes.pass_spec(ALERTS_EVALUATE)
+    assert spec.run_bulk is not None
+    chunk = list(spec.eligible().filter(pk__in=[p.pk for p in patients]).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        spec.run_bulk(chunk, NOW)
+    return len(queries)
+
+
+def test_a_chunks_alert_rules_take_the_same_few_queries_for_2_or_6_patients(clinic, clinician):
+    patients = _patients(clinic, clinician, 6)
+    for patient in patients:
+        _pain_log(patient, NOW.date() - timedelta(days=2), 8)
+    small, large = patients[:2], patients[2:]
+    # The first night raises: reads, clearing, signals, alerts and their history.
+    assert _alert_queries(small) == _alert_queries(large) == 16
+    assert Alert.objects.filter(kind=AlertKind.PAIN_HIGH).count() == 6
+    assert AttentionSignal.objects.filter(kind=AlertKind.LOW_ADHERENCE).count() == 6
+    assert Alert.history.filter(history_type="+").count() == 6  # type: ignore[attr-defined]
+    # The next night finds them open: nothing new.
+    assert _alert_queries(small) == _alert_queries(large) == 13
+    assert Alert.objects.count() == 6
+
+
+def test_the_alert_pass_evaluates_the_others_when_one_patients_row_is_bad(clinic, clinician):
+    good, bad, other = _patients(clinic, clinician, 3)
+    for patient in (good, bad, other):
+        _pain_log(patient, NOW.date() - timedelta(days=2), 9)
+    Patient.objects.filter(pk=bad.pk).update(time_zone="Nowhere/Atlantis")
+    run = passes.pass_start(ALERTS_EVALUATE, now=NOW, dispatch=False)
+    assert passes.pass_chunk_run(run.chunks.get().pk).state == "done"
+    assert passes.run_summary(run)["failed"] == 1
+    alerted = set(Alert.objects.values_list("patient_id", flat=True))
+    assert alerted == {good.pk, other.pk}
