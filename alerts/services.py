@@ -126,15 +126,30 @@ def _signals_record(findings: list[Finding]) -> None:
     )
 
 
-def attention_signal(
-    *, patient: Patient, kind: AlertKind, how_far: Decimal, summary: str, today: date
-) -> AttentionSignal:
-    """Record (or refresh) that the patient needs attention; ``since`` stays the
-    first day the condition was seen."""
-    _signals_record(
-        [Finding(patient=patient, kind=kind, today=today, summary=summary, how_far=how_far)]
-    )
-    return AttentionSignal.objects.get(patient=patient, kind=kind)
+SIGNAL_NOTE = 'Closed automatically: shown as "needs attention" on the caseload instead.'
+
+
+def _alerts_now_signals(pairs: list[tuple[UUID, str]]) -> None:
+    """Open alerts of a condition the clinic now sees as a "needs attention"
+    signal (raised before issue 22, or before the clinic turned alerts for it
+    off) close with a note, history kept; one query when there are none."""
+    alerts = list(Alert.objects.unresolved().filter(_pairs(pairs)))
+    if not alerts:
+        return
+    now = timezone.now()
+    # Not a clinician's triage: the alert may come back at once should the
+    # clinic turn these back into alerts (``condition_cleared_at``).
+    closed = {
+        "status": AlertStatus.RESOLVED,
+        "resolved_at": now,
+        "resolution_note": SIGNAL_NOTE,
+        "condition_cleared_at": now,
+    }
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(**closed)
+    for alert in alerts:
+        for name, value in closed.items():
+            setattr(alert, name, value)
+    Alert.history.bulk_history_create(alerts, update=True)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -161,6 +176,7 @@ def findings_apply(findings: list[Finding]) -> dict[UUID, list[Alert]]:
     signals = [f for f in findings if not f.cleared and f.how_far is not None]
     if signals:
         _signals_record(signals)
+        _alerts_now_signals([(f.patient.pk, f.kind) for f in signals])
     raises = [f for f in findings if not f.cleared and f.how_far is None]
     found: dict[UUID, list[Alert]] = defaultdict(list)
     if not raises:

@@ -21,7 +21,7 @@ Summaries are for clinicians in the staff UI only; they are never emailed.
 
 Issue 22: urgency decides the channel. Pain and a worse outcome stay alerts.
 Low adherence and no logs (30-50 % home-exercise adherence is usual, SPEC 5)
-are "needs attention" signals (``alerts.services.attention_signal``) unless the
+are "needs attention" signals (``alerts.models.AttentionSignal``) unless the
 clinic's ``attention_as_alerts`` turns them back into alerts. A rule that finds
 its condition gone says so (``alert_condition_cleared``): only then is a
 resolved alert of that kind raised again.

@@ -11,13 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alerts.models import Alert, AlertKind, AttentionSignal
+from alerts.models import Alert, AlertKind, AlertStatus, AlertUrgency, AttentionSignal
 from clinic import passes
 from clinic.models import RunStatus
 from patients.models import Patient
 from tests.factories import PatientFactory
 from tests.reminders.reminder_helpers import activated_plan
 from tracking import adherence
+from tracking.alert_rules import alerts_evaluate_many
 from tracking.models import AdherenceSnapshot, SessionLog, SessionOutcome
 from tracking.passes import ADHERENCE_SNAPSHOTS, ALERTS_EVALUATE
 
@@ -143,12 +144,12 @@ def test_a_chunks_alert_rules_take_the_same_few_queries_for_2_or_6_patients(clin
         _pain_log(patient, NOW.date() - timedelta(days=2), 8)
     small, large = patients[:2], patients[2:]
     # The first night raises: reads, clearing, signals, alerts and their history.
-    assert _alert_queries(small) == _alert_queries(large) == 16
+    assert _alert_queries(small) == _alert_queries(large) == 17
     assert Alert.objects.filter(kind=AlertKind.PAIN_HIGH).count() == 6
     assert AttentionSignal.objects.filter(kind=AlertKind.LOW_ADHERENCE).count() == 6
     assert Alert.history.filter(history_type="+").count() == 6  # type: ignore[attr-defined]
     # The next night finds them open: nothing new.
-    assert _alert_queries(small) == _alert_queries(large) == 13
+    assert _alert_queries(small) == _alert_queries(large) == 14
     assert Alert.objects.count() == 6
 
 
@@ -162,3 +163,27 @@ def test_the_alert_pass_evaluates_the_others_when_one_patients_row_is_bad(clinic
     assert passes.run_summary(run)["failed"] == 1
     alerted = set(Alert.objects.values_list("patient_id", flat=True))
     assert alerted == {good.pk, other.pk}
+
+
+def test_open_adherence_alerts_close_once_the_clinic_sees_signals_instead(clinic, clinician):
+    (patient,) = _patients(clinic, clinician, 1)
+    old = Alert.objects.create(
+        patient=patient,
+        clinic=clinic,
+        kind=AlertKind.LOW_ADHERENCE,
+        urgency=AlertUrgency.SOON,
+        summary="Raised before issue 22",
+    )
+    alerts_evaluate_many([patient], {patient.pk: NOW.date()})
+    old.refresh_from_db()
+    assert old.status == AlertStatus.RESOLVED and "needs attention" in old.resolution_note
+    assert old.history.first().status == AlertStatus.RESOLVED  # type: ignore[attr-defined]
+    assert AttentionSignal.objects.filter(patient=patient, kind=AlertKind.LOW_ADHERENCE).exists()
+    # A clinic that wants these as alerts keeps them.
+    clinic.attention_as_alerts = True
+    clinic.save()
+    patient.refresh_from_db()
+    raised = alerts_evaluate_many([patient], {patient.pk: NOW.date()})[patient.pk]
+    assert AlertKind.LOW_ADHERENCE in {a.kind for a in raised}
+    alerts_evaluate_many([patient], {patient.pk: NOW.date()})
+    assert Alert.objects.unresolved().filter(kind=AlertKind.LOW_ADHERENCE).count() == 1
