@@ -84,10 +84,38 @@ def smtp():
 
 
 class Workers:
+    """Worker processes for one test. ``supervise()`` restarts a worker that
+    exits on its own, as systemd's ``Restart=always`` does in production
+    (deploy/systemd): kombu can end a worker with "Unrecoverable error" when
+    the broker vanishes mid-acknowledgement, and the deployment relies on the
+    supervisor, not on the worker, to come back."""
+
     def __init__(self, smtp, broker_url):
         self.smtp, self.broker_url, self.processes = smtp, broker_url, []
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._supervisor: threading.Thread | None = None
+
+    def supervise(self, restart_after: float = 2.0) -> None:
+        def watch():
+            while not self._stopping.wait(0.2):
+                for index, process in enumerate(list(self.processes)):
+                    if process.poll() is not None and not self._stopping.is_set():
+                        time.sleep(restart_after)  # RestartSec=2
+                        if self._stopping.is_set():
+                            return
+                        self.processes[index] = self._spawn(*process.clinic_args)
+                        self.restarts += 1
+
+        self._supervisor = threading.Thread(target=watch, daemon=True)
+        self._supervisor.start()
 
     def start(self, *, pool: str = "solo", concurrency: int = 0, **extra_env):
+        process = self._spawn(pool, concurrency, extra_env)
+        self.processes.append(process)
+        return process
+
+    def _spawn(self, pool: str, concurrency: int, extra_env: dict):
         env = {
             **os.environ,
             **extra_env,
@@ -106,10 +134,13 @@ class Workers:
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: kill -9 takes the pool too
         )
-        self.processes.append(process)
+        process.clinic_args = (pool, concurrency, extra_env)
         return process
 
     def stop(self):
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(5)
         for process in self.processes:
             if process.poll() is None:
                 process.terminate()
@@ -367,6 +398,7 @@ def test_restarting_redis_mid_batch_loses_and_duplicates_nothing(
     _plan_due()
     smtp.delay = 0.1
     pool.start()
+    pool.supervise()
     delivery.reminders_dispatch()
     deadline = time.monotonic() + 60
     while len(smtp.ids) < 8 and time.monotonic() < deadline:
