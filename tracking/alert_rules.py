@@ -1,6 +1,10 @@
-"""Clinician alert rules on what the patient reports (issue 5). Each rule raises
-through ``alerts.services.alert_raise``, which keeps at most one unresolved alert per
-kind and patient, so evaluating twice raises nothing new.
+"""Clinician alert rules on what the patient reports (issue 5). Each rule is a
+pure function of the patient's facts and returns a ``Finding``;
+``alerts.services.findings_apply`` raises them with the same decision as
+``alert_raise`` (at most one unresolved alert per kind and patient), so
+evaluating twice raises nothing new. The facts and the findings are loaded and
+applied for a whole chunk of patients at once (issue 20: a constant number of
+queries per chunk); one patient's evaluation is the same code with one patient.
 
 - Low adherence: sessions completed / prescribed over the last 7 complete
   local days below the clinic's threshold (SPEC 5, [D] default 80 %) [S96].
@@ -23,8 +27,8 @@ Issue 22: urgency decides the channel. Pain and a worse outcome stay alerts.
 Low adherence and no logs (30-50 % home-exercise adherence is usual, SPEC 5)
 are "needs attention" signals (``alerts.models.AttentionSignal``) unless the
 clinic's ``attention_as_alerts`` turns them back into alerts. A rule that finds
-its condition gone says so (``alert_condition_cleared``): only then is a
-resolved alert of that kind raised again.
+its condition gone says so (a ``cleared`` finding): only then is a resolved
+alert of that kind raised again.
 """
 
 from __future__ import annotations
