@@ -22,13 +22,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.db.models import Count
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from alerts.models import Alert, AttentionSignal
 from clinic.celery import app, worker_command
 from clinic.models import PassRun, RunStatus, StaffMember
-from clinic.passes import pass_spec, pass_start, registered_passes, run_summary
+from clinic.passes import pass_spec, pass_start, passes_sweep, registered_passes, run_summary
 from tracking.passes import ALERTS_EVALUATE
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -170,11 +170,18 @@ class Command(BaseCommand):
             started = time.monotonic()
             run = pass_start(name, now=now)
             deadline = started + timeout
+            swept = time.monotonic()
             while time.monotonic() < deadline:
                 run.refresh_from_db()
                 if run.status != RunStatus.RUNNING:
                     break
                 time.sleep(0.5)
+                if time.monotonic() - swept > 30:
+                    # What beat does in production: queue lost chunks again
+                    # (a message lost to a flushed Redis database, say).
+                    swept = time.monotonic()
+                    with override_settings(PASS_REQUEUE_AFTER_S=60):
+                        passes_sweep()
             seconds = time.monotonic() - started
             summary = run_summary(run)
             return {
