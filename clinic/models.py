@@ -1,4 +1,5 @@
 import uuid
+from typing import Self
 from zoneinfo import available_timezones
 
 from django.conf import settings
@@ -175,6 +176,20 @@ class ClinicScopedQuerySet(models.QuerySet):
         if ids is None:
             return self
         return self.filter(**{f"{self.clinic_path}__in": ids})
+
+
+class LibraryQuerySet(models.QuerySet):
+    """``for_user`` for library rows (exercises, programme templates): those
+    shipped with the app (no clinic) plus the user's clinics' own. Library
+    content is not clinical: every staff role sees it."""
+
+    def for_user(self, user) -> Self:
+        ids = visible_clinic_ids(user)
+        if ids is None:
+            return self
+        if not ids:
+            return self.none()
+        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids))
 
 
 class StaffMemberQuerySet(models.QuerySet):

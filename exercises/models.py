@@ -16,7 +16,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from clinic.dates import FreeTextField
-from clinic.models import Clinic, visible_clinic_ids
+from clinic.models import Clinic, LibraryQuerySet, visible_clinic_ids
 
 # --- Limits with the messages the forms show (issue 4 "validation") ---
 SETS_MIN, SETS_MAX = 1, 10
@@ -80,6 +80,30 @@ class Side(models.TextChoices):
     AFFECTED = "affected", "Affected leg"
 
 
+class DosageMixin:
+    """``dosage`` in words for a row with the dose fields (a template's
+    exercise, a prescription): one wording for the plan page, the handout,
+    the portal and the template library."""
+
+    sets: int
+    reps: int | None
+    hold_s: int | None
+    duration_min: int | None
+    sessions_per_day: int
+    days_of_week: int
+
+    @property
+    def dosage(self) -> str:
+        return dose_text(
+            sets=self.sets,
+            reps=self.reps,
+            hold_s=self.hold_s,
+            duration_min=self.duration_min,
+            sessions_per_day=self.sessions_per_day,
+            days=self.days_of_week,
+        )
+
+
 def dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=None) -> str:
     parts = []
     if duration_min:
@@ -102,15 +126,8 @@ def dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=N
 # ---------------------------------------------------------------------------
 
 
-class ExerciseQuerySet(models.QuerySet):
-    def for_user(self, user) -> ExerciseQuerySet:
-        """The shipped library plus the user's clinics' own exercises (staff only)."""
-        ids = visible_clinic_ids(user)
-        if ids is None:
-            return self
-        if not ids:
-            return self.none()
-        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids))
+class ExerciseQuerySet(LibraryQuerySet):
+    """``for_user``: the shipped library plus the user's clinics' own exercises."""
 
     def shipped(self) -> ExerciseQuerySet:
         return self.filter(clinic__isnull=True)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -21,12 +21,11 @@ from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
 from messaging import services
 from messaging.forms import AssignForm, StaffReplyForm
-from messaging.models import Conversation, FiledConversation, Message
+from messaging.models import Conversation, FiledConversation
+from messaging.threads import PollLoginMixin, ThreadPageMixin
 from patients.models import Patient
 
 INBOX_PAGE_SIZE = 25
-# The thread shows the latest messages; "Show all" shows every one.
-THREAD_LATEST = 200
 FILTERS = {
     "needs_reply": "Needs a reply",
     "handled": "Handled",
@@ -34,14 +33,8 @@ FILTERS = {
 }
 
 
-class _StaffPollMixin(StaffRequiredMixin):
-    def handle_no_permission(self):
-        # A poll after the session ended sends the whole page to the login.
-        if getattr(self.request, "htmx", False) and not self.request.user.is_authenticated:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
-        return super().handle_no_permission()
+class _StaffPollMixin(PollLoginMixin, StaffRequiredMixin):
+    pass
 
 
 class InboxView(_StaffPollMixin, View):
@@ -125,53 +118,23 @@ class _ThreadMixin(_StaffPollMixin):
         return HttpResponseRedirect(reverse("messaging:thread", args=[self.patient.pk]))
 
 
-class ThreadView(_ThreadMixin, View):
-    def _context(self, request, form=None):
+class ThreadView(ThreadPageMixin, _ThreadMixin, View):
+    for_patient = False
+    template_name = "messaging/thread.html"
+    partial_template_name = "messaging/includes/thread.html"
+
+    def thread_context(self, request, form=None) -> dict:
         conversation = self.conversation
-        thread: list[Message] = []
-        total = 0
-        show_all = request.GET.get("all") == "1"
-        if conversation is not None:
-            queryset = (
-                Message.objects.filter(conversation=conversation)
-                .select_related("sender", "about__exercise", "about__version")
-                .order_by("-created_at", "-id")
-            )
-            thread = list(queryset if show_all else queryset[: THREAD_LATEST + 1])
-            total = len(thread)
-            thread = thread if show_all else thread[:THREAD_LATEST]
-            thread.reverse()
-        member = self.staff_member
-        clinical = request.user.is_superuser or member.sees_clinical_content
         return {
+            **self.base_context(request),
             "patient": self.patient,
-            "conversation": conversation,
-            "thread": thread,
-            "earlier": total > len(thread),
             "form": form or StaffReplyForm(),
-            "may_reply": clinical,
+            "may_reply": request.user.is_superuser or self.staff_member.sees_clinical_content,
             "assign_form": AssignForm(
                 clinic_id=self.patient.clinic_id,
                 initial={"staff_member": conversation.assigned_to_id if conversation else None},
             ),
         }
-
-    def get(self, request, patient_id):
-        conversation = self.conversation
-        version = services.thread_version(conversation, for_patient=False)
-        nothing_new = conversation is None or not conversation.unread_by_staff
-        if request.htmx and request.GET.get("version") == version and nothing_new:
-            return HttpResponse(status=204)  # htmx keeps the page as it is
-        if conversation is not None and (not request.htmx or conversation.unread_by_staff):
-            services.thread_mark_read(
-                conversation=conversation, by_patient=False, user=request.user, request=request
-            )
-        context = self._context(request)
-        context["version"] = version
-        if request.htmx:
-            context["announce"] = True
-            return render(request, "messaging/includes/thread.html", context)
-        return render(request, "messaging/thread.html", context)
 
     def post(self, request, patient_id):
         member = self.staff_member
@@ -180,7 +143,7 @@ class ThreadView(_ThreadMixin, View):
         form = StaffReplyForm(request.POST)
         if not form.is_valid():
             return render(
-                request, "messaging/thread.html", self._context(request, form), status=400
+                request, self.template_name, self.thread_context(request, form), status=400
             )
         conversation = self.conversation or services.conversation_for(self.patient)
         try:
@@ -193,7 +156,7 @@ class ThreadView(_ThreadMixin, View):
         except services.MessageRefusedError as refused:
             form.add_error("body", str(refused))
             return render(
-                request, "messaging/thread.html", self._context(request, form), status=429
+                request, self.template_name, self.thread_context(request, form), status=429
             )
         messages.success(request, "Reply sent. The patient gets a notice without its text.")
         return self._back()

@@ -21,7 +21,8 @@ from fhir_r4.services import fhir_record_export
 from fhir_r4.views import bundle_download
 from messaging import services as messaging
 from messaging.forms import PatientMessageForm
-from messaging.models import Conversation, Message
+from messaging.models import Conversation
+from messaging.threads import ThreadPageMixin
 from patients.language import SHIPPED, shipped_languages
 from patients.services import (
     InvitationError,
@@ -325,80 +326,40 @@ class CheckInView(PatientRequiredMixin, View):
         )
 
 
-# The portal thread shows the latest messages; "Earlier messages" shows all.
-THREAD_LATEST = 200
-
-
-class MessagesView(PatientRequiredMixin, View):
+class MessagesView(ThreadPageMixin, PatientRequiredMixin, View):
     """The patient's conversation with the care team (issue 16): thread,
     compose, read state; red-flag words offer the check-in before sending."""
 
+    for_patient = True
     template_name = "portal/messages.html"
+    partial_template_name = "portal/includes/message_thread.html"
 
-    def handle_no_permission(self):
-        # A poll after the session ended sends the whole page to the login.
-        if getattr(self.request, "htmx", False) and not self.request.user.is_authenticated:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
-        return super().handle_no_permission()
+    def load_objects(self, request, *args, **kwargs) -> None:
+        self.conversation = Conversation.objects.filter(patient=self.patient).first()
 
-    def _context(self, request, form=None, *, noticed=()):
-        conversation = Conversation.objects.filter(patient=self.patient).first()
-        thread: list = []
-        earlier = False
-        if conversation is not None:
-            queryset = (
-                Message.objects.filter(conversation=conversation)
-                .select_related("sender", "about__exercise")
-                .order_by("-created_at", "-id")
-            )
-            if request.GET.get("all") == "1":
-                thread = list(queryset)
-            else:
-                thread = list(queryset[: THREAD_LATEST + 1])
-                earlier = len(thread) > THREAD_LATEST
-                thread = thread[:THREAD_LATEST]
-            thread.reverse()
+    def thread_context(self, request, form=None, *, noticed=()) -> dict:
         if form is None:
             form = PatientMessageForm(prescriptions=messaging.about_choices(self.patient))
         return {
-            "conversation": conversation,
-            "thread": thread,
-            "earlier": earlier,
+            **self.base_context(request),
             "form": form,
             "clinic": self.patient.clinic,
             "noticed": [gettext(self_screen.RED_FLAG_WORDS_BY_CODE[c].label) for c in noticed],
         }
 
-    def get(self, request):
-        conversation = Conversation.objects.filter(patient=self.patient).first()
-        version = messaging.thread_version(conversation, for_patient=True)
-        nothing_new = conversation is None or not conversation.unread_by_patient
-        if request.htmx and request.GET.get("version") == version and nothing_new:
-            return HttpResponse(status=204)  # htmx keeps the page as it is
-        if conversation is not None and (not request.htmx or conversation.unread_by_patient):
-            messaging.thread_mark_read(
-                conversation=conversation, by_patient=True, user=request.user, request=request
-            )
-        context = self._context(request)
-        context["version"] = version
-        if request.htmx:
-            context["announce"] = True
-            return render(request, "portal/includes/message_thread.html", context)
-        return render(request, self.template_name, context)
-
     def post(self, request):
         form = PatientMessageForm(request.POST, prescriptions=messaging.about_choices(self.patient))
         if not form.is_valid():
-            return render(request, self.template_name, self._context(request, form), status=400)
+            return render(
+                request, self.template_name, self.thread_context(request, form), status=400
+            )
         body = form.cleaned_data["body"]
         noticed = self_screen.red_flag_words_in(body)
         send_anyway = request.POST.get("send_anyway") == "1"
         if noticed and not send_anyway:
             # Nothing is lost: the text stays in the box, with what we noticed.
             return render(
-                request, self.template_name, self._context(request, form, noticed=noticed)
+                request, self.template_name, self.thread_context(request, form, noticed=noticed)
             )
         try:
             messaging.message_send_by_patient(
@@ -411,7 +372,9 @@ class MessagesView(PatientRequiredMixin, View):
             )
         except messaging.MessageRefusedError as refused:
             form.add_error("body", str(refused))
-            return render(request, self.template_name, self._context(request, form), status=429)
+            return render(
+                request, self.template_name, self.thread_context(request, form), status=429
+            )
         if noticed:
             messages.warning(
                 request,

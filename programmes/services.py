@@ -263,6 +263,32 @@ def prescription_add(
     return prescription
 
 
+def _prescription_revise(
+    *,
+    plan: TreatmentPlan,
+    prescription: Prescription,
+    by: User,
+    note: str,
+    exercise: Exercise | None,
+    changes: dict,
+    request: HttpRequest | None,
+) -> Prescription:
+    """The prescription's row in the editable version (a new version of an
+    active programme), with another exercise and/or dose; validated, audited."""
+    _check_current(plan, prescription)
+    version = _editable_version(plan=plan, by=by, note=note)
+    target = _in_version(version, prescription)
+    if exercise is not None:
+        target.exercise = exercise
+    for key, value in changes.items():
+        if key in DOSE_FIELDS:
+            setattr(target, key, value)
+    target.full_clean(exclude=["version", "lineage"])
+    target.save()
+    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
+    return target
+
+
 @transaction.atomic
 def prescription_change(
     *,
@@ -272,16 +298,15 @@ def prescription_change(
     changes: dict,
     request: HttpRequest | None = None,
 ) -> Prescription:
-    _check_current(plan, prescription)
-    version = _editable_version(plan=plan, by=by, note=f"Changed {prescription.exercise.name}")
-    target = _in_version(version, prescription)
-    for key, value in changes.items():
-        if key in DOSE_FIELDS:
-            setattr(target, key, value)
-    target.full_clean(exclude=["version", "lineage"])
-    target.save()
-    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
-    return target
+    return _prescription_revise(
+        plan=plan,
+        prescription=prescription,
+        by=by,
+        note=f"Changed {prescription.exercise.name}",
+        exercise=None,
+        changes=changes,
+        request=request,
+    )
 
 
 @transaction.atomic
@@ -298,18 +323,15 @@ def prescription_step(
     """Apply an accepted progression proposal: a new programme version in which the
     prescription's lineage moves to ``exercise`` (the next along the progression link)
     or takes the dose ``changes``. Only a clinician's accept calls this (issue 14)."""
-    _check_current(plan, prescription)
-    version = _editable_version(plan=plan, by=by, note=note)
-    target = _in_version(version, prescription)
-    if exercise is not None:
-        target.exercise = exercise
-    for key, value in (changes or {}).items():
-        if key in DOSE_FIELDS:
-            setattr(target, key, value)
-    target.full_clean(exclude=["version", "lineage"])
-    target.save()
-    _audit(AuditAction.PLAN_CHANGE, plan=plan, by=by, request=request)
-    return target
+    return _prescription_revise(
+        plan=plan,
+        prescription=prescription,
+        by=by,
+        note=note,
+        exercise=exercise,
+        changes=changes or {},
+        request=request,
+    )
 
 
 @transaction.atomic

@@ -60,6 +60,7 @@ from reminders.models import (
     ReminderPreference,
     has_contact,
 )
+from reminders.planner import active_plans_by_patient
 from reminders.scheduling import in_quiet_hours, parse_slot
 
 logger = logging.getLogger(__name__)
@@ -388,21 +389,30 @@ def _lock_and_mark_sending(ids: list, now: datetime) -> tuple[dict, list, dict]:
             # them (it sends them); without SKIP LOCKED we would wait, then noop.
             rows = rows.select_for_update(of=("self",), skip_locked=True)
         found = {str(o.pk): o for o in rows}
+        # The chunk's programmes in a fixed number of queries, whatever its size:
+        # active plans with their versions (three), patients with a paused plan (one).
+        patient_ids = {o.patient_id for o in found.values()}
+        plans = active_plans_by_patient(patient_ids)
+        paused = set(
+            TreatmentPlan.objects.filter(
+                patient_id__in=patient_ids, status=PlanStatus.PAUSED
+            ).values_list("patient_id", flat=True)
+        )
         skipped: dict = {}
         too_old: list = []
         for occurrence in found.values():
             preference = getattr(occurrence.patient, "reminder_preference", None)
             reason = skip_reason(occurrence, preference)
             exercises, sessions = (
-                (0, 0) if reason else due_summary(occurrence.patient, occurrence.local_date)
+                (0, 0)
+                if reason
+                else due_summary(plans.get(occurrence.patient_id), occurrence.local_date)
             )
             if not reason and sessions == 0:
                 # A programme paused by a red flag prescribes nothing (issue 13).
                 reason = (
                     "programme paused"
-                    if TreatmentPlan.objects.filter(
-                        patient_id=occurrence.patient_id, status=PlanStatus.PAUSED
-                    ).exists()
+                    if occurrence.patient_id in paused
                     else "no sessions due (programme ended or changed)"
                 )
             if reason:

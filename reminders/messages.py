@@ -11,23 +11,25 @@ from django.utils.translation import gettext, ngettext
 
 from clinic.mail import build_templated_mail
 from patients.language import in_patient_language
-from patients.models import Patient
-from programmes.api import version_on
-from programmes.models import Prescription
+from programmes.models import TreatmentPlan
 from reminders import sms
 from reminders.models import ReminderOccurrence
 from reminders.tokens import unsubscribe_token
 
 
-def due_summary(patient: Patient, day: date) -> tuple[int, int]:
+def due_summary(plan: TreatmentPlan | None, day: date) -> tuple[int, int]:
     """(exercises, sessions) due on the patient's local ``day``: the only
-    programme facts a reminder carries (counts, never names or conditions)."""
-    version = version_on(
-        patient,
-        day,
-        prescriptions=Prescription.objects.only(
-            "id", "version_id", "start_on", "end_on", "days_of_week", "sessions_per_day"
-        ),
+    programme facts a reminder carries (counts, never names or conditions).
+    ``plan`` is the patient's active plan with its published versions and
+    their prescriptions prefetched (``planner.active_plans_by_patient``), so a
+    chunk of reminders costs the same few queries whatever its size."""
+    if plan is None:
+        return 0, 0
+    # The version in force that day, the latest number first (as ``version_on``).
+    version = max(
+        (v for v in plan.versions.all() if v.in_force_on(day)),
+        key=lambda v: v.number,
+        default=None,
     )
     if version is None:
         return 0, 0

@@ -22,7 +22,7 @@ PLAN_HORIZON = timedelta(hours=48)
 PLAN_CHUNK = 1000
 
 
-def _active_plans_by_patient(patient_ids: Iterable) -> dict[uuid.UUID, TreatmentPlan]:
+def active_plans_by_patient(patient_ids: Iterable) -> dict[uuid.UUID, TreatmentPlan]:
     """The active plan of each patient (most recently activated), its published
     versions and their prescriptions prefetched: three queries per chunk."""
     plans = (
@@ -129,7 +129,7 @@ def reminders_plan(*, now: datetime | None = None, patient_ids: Iterable | None 
         if not chunk:
             return offered
         last_pk = chunk[-1].pk
-        plans = _active_plans_by_patient(p.patient_id for p in chunk)
+        plans = active_plans_by_patient(p.patient_id for p in chunk)
         rows = []
         for preference in chunk:
             rows += occurrences_for(preference, plans.get(preference.patient_id), now=now)

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from clinic import ops
+from clinic.legacy_tasks import shared_task_with_legacy_names
 from clinic.passes import pass_start
 from reminders import delivery
 from reminders.passes import REMINDER_PLANNING
@@ -26,7 +27,11 @@ SEND_OPTIONS = {
 }
 
 
-@shared_task(name="reminders.send_reminders", **SEND_OPTIONS)
+# Messages queued by the first release carry that release's task names: they
+# still run after an upgrade (the single-occurrence task became a batch of one).
+@shared_task_with_legacy_names(
+    "reminders.send_reminders", legacy_names=("programmes.tasks.send_reminders",), **SEND_OPTIONS
+)
 def send_reminders(occurrence_ids: list[str]) -> list[str]:
     """A few occurrences in one task (what the dispatcher queues): each row's
     own state still decides, so a redelivered or retried chunk sends nothing
@@ -34,7 +39,9 @@ def send_reminders(occurrence_ids: list[str]) -> list[str]:
     return delivery.reminders_send(occurrence_ids)
 
 
-@shared_task(name="reminders.tick", ignore_result=True)
+@shared_task_with_legacy_names(
+    "reminders.tick", legacy_names=("programmes.tasks.reminders_tick",), ignore_result=True
+)
 def reminders_tick() -> dict:
     """Every minute (UTC): sweep, then dispatch what is due."""
     ops.mark("tick")  # beat and a dispatch worker are alive (/health/, /metrics)
@@ -48,19 +55,15 @@ def reminders_tick() -> dict:
     }
 
 
-@shared_task(name="reminders.plan", ignore_result=True)
+@shared_task_with_legacy_names(
+    "reminders.plan", legacy_names=("programmes.tasks.reminders_plan",), ignore_result=True
+)
 def reminders_plan() -> str:
     """Every 10 minutes: the 48-hour planning as a chunked pass (clinic/passes.py)."""
     return str(pass_start(REMINDER_PLANNING).pk)
 
 
-# Messages queued by the first release carry that release's task names: they
-# still run after an upgrade (the single-occurrence task became a batch of one).
-shared_task(name="programmes.tasks.send_reminders", **SEND_OPTIONS)(send_reminders.run)
-shared_task(name="programmes.tasks.reminders_tick", ignore_result=True)(reminders_tick.run)
-shared_task(name="programmes.tasks.reminders_plan", ignore_result=True)(reminders_plan.run)
-
-
+# The first release's single-occurrence task: now a batch of one.
 @shared_task(name="programmes.tasks.send_reminder", **SEND_OPTIONS)
 def _legacy_send_reminder(occurrence_id: str) -> list[str]:
     return send_reminders.run([occurrence_id])

@@ -13,7 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from clinic.dates import FreeTextField
-from clinic.models import visible_clinic_ids
+from clinic.models import LibraryQuerySet
 from exercises.models import (
     DURATION_MAX_MIN,
     EVERY_DAY,
@@ -22,21 +22,14 @@ from exercises.models import (
     REPS_MIN,
     SETS_MAX,
     SETS_MIN,
+    DosageMixin,
     Exercise,
     Side,
-    dose_text,
 )
 
 
-class ProgrammeTemplateQuerySet(models.QuerySet):
-    def for_user(self, user) -> ProgrammeTemplateQuerySet:
-        """Shipped templates plus the user's clinics' own (staff only)."""
-        ids = visible_clinic_ids(user)
-        if ids is None:
-            return self
-        if not ids:
-            return self.none()
-        return self.filter(Q(clinic__isnull=True) | Q(clinic_id__in=ids))
+class ProgrammeTemplateQuerySet(LibraryQuerySet):
+    """``for_user``: shipped templates plus the user's clinics' own."""
 
 
 class ProgrammeTemplate(models.Model):
@@ -110,7 +103,7 @@ class TemplatePhase(models.Model):
         return f"{self.template}: phase {self.number} ({self.name})"
 
 
-class TemplateExercise(models.Model):
+class TemplateExercise(DosageMixin, models.Model):
     phase = models.ForeignKey(TemplatePhase, on_delete=models.CASCADE, related_name="items")
     exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
@@ -150,17 +143,6 @@ class TemplateExercise(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise} ({self.dosage})"
-
-    @property
-    def dosage(self) -> str:
-        return dose_text(
-            sets=self.sets,
-            reps=self.reps,
-            hold_s=self.hold_s,
-            duration_min=self.duration_min,
-            sessions_per_day=self.sessions_per_day,
-            days=self.days_of_week,
-        )
 
 
 class OutcomeSchedule(models.Model):

@@ -21,6 +21,7 @@ from exercises.models import (
     SESSIONS_PER_DAY_MAX,
     SETS_MAX,
     SETS_MIN,
+    DosageMixin,
     Exercise,
     Side,
     days_label,
@@ -159,7 +160,7 @@ class ProgrammeVersion(models.Model):
 
 
 @bounded_dates
-class Prescription(models.Model):
+class Prescription(DosageMixin, models.Model):
     """One exercise in one programme version, with its exact dosage.
 
     Time-based exercises are first class: give reps, a hold in seconds (with or
@@ -269,17 +270,6 @@ class Prescription(models.Model):
     def dose(self) -> str:
         return dose_text(
             sets=self.sets, reps=self.reps, hold_s=self.hold_s, duration_min=self.duration_min
-        )
-
-    @property
-    def dosage(self) -> str:
-        return dose_text(
-            sets=self.sets,
-            reps=self.reps,
-            hold_s=self.hold_s,
-            duration_min=self.duration_min,
-            sessions_per_day=self.sessions_per_day,
-            days=self.days_of_week,
         )
 
     def is_due_on(self, day: date) -> bool:

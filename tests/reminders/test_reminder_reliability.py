@@ -19,11 +19,15 @@ from django.urls import reverse
 
 from alerts.models import Alert, AlertKind
 from clinic.models import AuditAction, AuditEvent
+from programmes import services
+from programmes.models import TreatmentPlan
 from reminders import breaker, delivery, planner
 from reminders.models import OccurrenceState, ReminderOccurrence
 from tests.reminders.reminder_helpers import reminder_patient
 
 NOW = datetime(2026, 6, 10, 7, 0, 30, tzinfo=UTC)  # just after 08:00 BST
+# Statements to send one chunk, whatever its size (no query per row).
+CHUNK_STATEMENTS = 14
 
 
 def _plan(clinic, clinician, n: int, **kw) -> list:
@@ -237,21 +241,45 @@ def test_a_chunk_of_ten_is_marked_sending_in_one_statement_and_costs_a_fixed_bud
     count, sql = _statements(clinic, clinician, 10)
     marks = [s for s in sql if s.startswith("UPDATE") and "'sending'" in s.split("WHERE")[0]]
     assert len(marks) == 1  # the whole chunk in one statement
-    # Per chunk: transaction 1 = 1 locking read, 2 per row for what is due
-    # (counts), 1 UPDATE to sending; transaction 2 = SET LOCAL synchronous_commit,
-    # 1 locking read, 1 UPDATE to sent, 1 audit INSERT; 4 savepoint statements
-    # here (BEGIN/COMMIT in production). 10 + 2 per row: 30 for 10 rows, 2
-    # commits, against ~70 statements and 20 commits in issue 5's path.
-    assert count == 10 + 2 * 10, sql
+    # Per chunk: transaction 1 = 1 locking read, 3 for the active plans with
+    # their versions and prescriptions, 1 for the paused plans, 1 UPDATE to
+    # sending; transaction 2 = SET LOCAL synchronous_commit, 1 locking read,
+    # 1 UPDATE to sent, 1 audit INSERT; 4 savepoint statements here
+    # (BEGIN/COMMIT in production). 14 for any chunk, 2 commits, against ~70
+    # statements and 20 commits in issue 5's path.
+    assert count == CHUNK_STATEMENTS, sql
     assert len(mail.outbox) == 10
     assert ReminderOccurrence.objects.filter(state="sent").count() == 10
     assert AuditEvent.objects.filter(action=AuditAction.REMINDER_SENT).count() == 10
 
 
 @pytest.mark.django_db
-def test_a_chunk_of_five_costs_the_same_fixed_part(clinic, clinician):
-    count, sql = _statements(clinic, clinician, 5)
-    assert count == 10 + 2 * 5, sql
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_smaller_chunk_costs_the_same_as_ten(clinic, clinician, n):
+    count, sql = _statements(clinic, clinician, n)
+    assert count == CHUNK_STATEMENTS, sql
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [2, 8])
+def test_a_chunk_of_paused_programmes_is_skipped_in_a_fixed_number_of_statements(
+    clinic, clinician, n
+):
+    """Programmes paused (a red flag) after the reminders were claimed: each row
+    is skipped as "programme paused", the paused state read once per chunk."""
+    patients = _plan(clinic, clinician, n)
+    ids = _claim()
+    for patient in patients:
+        plan = TreatmentPlan.objects.get(patient=patient)
+        services.plan_pause(plan=plan, by=clinician, reason="Red flag at check-in")
+    with CaptureQueriesContext(connection) as queries:
+        assert _send(ids) == ["skipped"] * n
+    # 1 locking read, 1 for the active plans (none, so nothing to prefetch),
+    # 1 for the paused plans, 1 UPDATE to skipped; 2 savepoint statements.
+    assert len(queries) == 6, [q["sql"] for q in queries]
+    rows = ReminderOccurrence.objects.filter(pk__in=ids)
+    assert set(rows.values_list("last_error", flat=True)) == {"programme paused"}
+    assert len(mail.outbox) == 0
 
 
 @pytest.mark.django_db

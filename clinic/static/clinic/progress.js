@@ -1,5 +1,7 @@
-/* Progress charts (Chart.js from our static files). The data comes from
-   json_script elements; each chart has a text summary next to it. */
+/* Progress charts (Chart.js from our static files), one script for the staff
+   record's "At home" panel and the portal's progress page. The data comes from
+   json_script elements (pain-data, trend-data, walking-data); each chart has a
+   text summary next to it, which is what the page says in words. */
 (function () {
   "use strict";
   if (typeof Chart === "undefined") { return; }
