@@ -5,7 +5,7 @@ runs twice changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -14,8 +14,8 @@ from django.utils import timezone
 from clinic.passes import PassSpec, register_pass
 from patients.models import Patient, Status
 from programmes.models import PlanStatus, TreatmentPlan
-from tracking.adherence import SNAPSHOT_WEEKS_BACK, adherence_snapshot_week, week_start_of
-from tracking.alert_rules import alerts_evaluate_patient
+from tracking.adherence import adherence_snapshot_weeks_many, snapshot_weeks
+from tracking.alert_rules import alerts_evaluate_many
 
 ADHERENCE_SNAPSHOTS = "adherence_snapshots"
 ALERTS_EVALUATE = "alerts_evaluate"
@@ -32,16 +32,28 @@ def local_day(patient: Patient, now: datetime) -> date:
     return timezone.localtime(now, ZoneInfo(patient.time_zone)).date()
 
 
+def snapshot_patients(patients: list[Patient], now: datetime) -> int:
+    """A chunk's snapshots in a constant number of queries (the fast path); the
+    pass falls back to one patient at a time if it fails."""
+    return adherence_snapshot_weeks_many(
+        patients, {patient.pk: snapshot_weeks(local_day(patient, now)) for patient in patients}
+    )
+
+
 def snapshot_patient(patient: Patient, now: datetime) -> int:
-    """The last complete weeks' snapshots of one patient (late logs are caught)."""
-    this_week = week_start_of(local_day(patient, now))
-    for back in range(1, SNAPSHOT_WEEKS_BACK + 1):
-        adherence_snapshot_week(patient=patient, week_start=this_week - timedelta(weeks=back))
-    return SNAPSHOT_WEEKS_BACK
+    return snapshot_patients([patient], now)
+
+
+def evaluate_patients(patients: list[Patient], now: datetime) -> int:
+    """A chunk's alert rules in a constant number of queries (the fast path)."""
+    found = alerts_evaluate_many(
+        patients, {patient.pk: local_day(patient, now) for patient in patients}
+    )
+    return sum(len(alerts) for alerts in found.values())
 
 
 def evaluate_patient(patient: Patient, now: datetime) -> int:
-    return len(alerts_evaluate_patient(patient, today=local_day(patient, now)))
+    return evaluate_patients([patient], now)
 
 
 register_pass(
@@ -50,6 +62,7 @@ register_pass(
         label="Adherence snapshots",
         eligible=_with_active_plan,
         run_patient=snapshot_patient,
+        run_bulk=snapshot_patients,
     )
 )
 register_pass(
@@ -58,5 +71,6 @@ register_pass(
         label="Alert rules",
         eligible=lambda: _with_active_plan().filter(status=Status.ACTIVE),
         run_patient=evaluate_patient,
+        run_bulk=evaluate_patients,
     )
 )
