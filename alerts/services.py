@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alerts.models import (
@@ -21,6 +25,17 @@ from alerts.models import (
     AttentionSignal,
 )
 from patients.models import Patient
+
+
+def _raise_decision(latest: Alert | None, kind: str) -> str:
+    """What raising ``kind`` does given the patient's latest alert of the kind:
+    "open" (that unresolved alert is the answer), "quiet" (resolved and the
+    condition never cleared: no repeat noise, issue 22) or "new"."""
+    if latest is not None and latest.status != AlertStatus.RESOLVED:
+        return "open"
+    if latest is not None and kind not in EVENT_KINDS and latest.condition_cleared_at is None:
+        return "quiet"
+    return "new"
 
 
 def alert_raise(
@@ -41,10 +56,12 @@ def alert_raise(
         .only("id", "status", "condition_cleared_at", "patient_id", "clinic_id", "kind")
         .first()
     )
-    if latest is not None and latest.status != AlertStatus.RESOLVED:
+    decision = _raise_decision(latest, kind)
+    if decision == "open":
+        assert latest is not None
         return Alert.objects.get(pk=latest.pk)
-    if latest is not None and kind not in EVENT_KINDS and latest.condition_cleared_at is None:
-        return None  # resolved, and the condition never went away
+    if decision == "quiet":
+        return None
     try:
         with transaction.atomic():
             return Alert.objects.create(
@@ -58,33 +75,148 @@ def alert_raise(
         return Alert.objects.unresolved().get(patient=patient, kind=kind)
 
 
+def _pairs(pairs: list[tuple[UUID, str]]) -> Q:
+    """(patient id, kind) pairs as one filter (one OR term per kind)."""
+    by_kind: dict[str, list[UUID]] = defaultdict(list)
+    for patient_id, kind in pairs:
+        by_kind[kind].append(patient_id)
+    query = Q(pk__in=[])
+    for kind, ids in by_kind.items():
+        query |= Q(kind=kind, patient_id__in=ids)
+    return query
+
+
+def _conditions_cleared(pairs: list[tuple[UUID, str]]) -> None:
+    """The rules found these (patient id, kind) conditions gone: two queries."""
+    if not pairs:
+        return
+    Alert.objects.filter(
+        _pairs(pairs), status=AlertStatus.RESOLVED, condition_cleared_at__isnull=True
+    ).update(condition_cleared_at=timezone.now())
+    ended = [(pk, kind) for pk, kind in pairs if kind in PROGRAMME_KINDS]
+    if ended:
+        AttentionSignal.objects.filter(_pairs(ended)).delete()
+
+
 def alert_condition_cleared(*, patient: Patient, kind: AlertKind) -> None:
     """The rule found the condition gone: a resolved alert of the kind may be
     raised again when it comes back, and a "needs attention" signal ends."""
-    Alert.objects.filter(
-        patient=patient, kind=kind, status=AlertStatus.RESOLVED, condition_cleared_at__isnull=True
-    ).update(condition_cleared_at=timezone.now())
-    if kind in PROGRAMME_KINDS:
-        AttentionSignal.objects.filter(patient=patient, kind=kind).delete()
+    _conditions_cleared([(patient.pk, kind)])
 
 
-def attention_signal(
-    *, patient: Patient, kind: AlertKind, how_far: Decimal, summary: str, today: date
-) -> AttentionSignal:
-    """Record (or refresh) that the patient needs attention; ``since`` stays the
-    first day the condition was seen."""
-    signal, _ = AttentionSignal.objects.update_or_create(
-        patient=patient,
-        kind=kind,
-        defaults={"clinic_id": patient.clinic_id, "how_far": how_far, "summary": summary[:300]},
-        create_defaults={
-            "clinic_id": patient.clinic_id,
-            "how_far": how_far,
-            "summary": summary[:300],
-            "since": today,
-        },
+def _signals_record(findings: list[Finding]) -> None:
+    """Record (or refresh) that patients need attention, in one upsert;
+    ``since`` stays the first day the condition was seen."""
+    AttentionSignal.objects.bulk_create(
+        [
+            AttentionSignal(
+                patient_id=f.patient.pk,
+                clinic_id=f.patient.clinic_id,
+                kind=f.kind,
+                how_far=f.how_far or Decimal(0),
+                summary=f.summary[:300],
+                since=f.today,
+            )
+            for f in findings
+        ],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["patient", "kind"],
+        update_fields=["clinic", "how_far", "summary", "updated_at"],
     )
-    return signal
+
+
+SIGNAL_NOTE = 'Closed automatically: shown as "needs attention" on the caseload instead.'
+
+
+def _alerts_now_signals(pairs: list[tuple[UUID, str]]) -> None:
+    """Open alerts of a condition the clinic now sees as a "needs attention"
+    signal (raised before issue 22, or before the clinic turned alerts for it
+    off) close with a note, history kept; one query when there are none."""
+    alerts = list(Alert.objects.unresolved().filter(_pairs(pairs)))
+    if not alerts:
+        return
+    now = timezone.now()
+    # Not a clinician's triage: the alert may come back at once should the
+    # clinic turn these back into alerts (``condition_cleared_at``).
+    closed = {
+        "status": AlertStatus.RESOLVED,
+        "resolved_at": now,
+        "resolution_note": SIGNAL_NOTE,
+        "condition_cleared_at": now,
+    }
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(**closed)
+    for alert in alerts:
+        for name, value in closed.items():
+            setattr(alert, name, value)
+    Alert.history.bulk_history_create(alerts, update=True)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule found for one patient and kind: a condition to raise (an
+    alert, or a "needs attention" signal when ``how_far`` is given) or, with
+    ``cleared``, a condition gone."""
+
+    patient: Patient
+    kind: str
+    today: date
+    urgency: int = AlertUrgency.ROUTINE
+    summary: str = ""
+    how_far: Decimal | None = None
+    cleared: bool = False
+
+
+def findings_apply(findings: list[Finding]) -> dict[UUID, list[Alert]]:
+    """Apply many patients' findings in a constant number of queries (the
+    nightly pass; one patient's evaluation calls it too): conditions cleared,
+    signals recorded, alerts raised by the same decision as ``alert_raise``.
+    Patient id -> the alerts raised or already open, in the findings' order."""
+    _conditions_cleared([(f.patient.pk, f.kind) for f in findings if f.cleared])
+    signals = [f for f in findings if not f.cleared and f.how_far is not None]
+    if signals:
+        _signals_record(signals)
+        _alerts_now_signals([(f.patient.pk, f.kind) for f in signals])
+    raises = [f for f in findings if not f.cleared and f.how_far is None]
+    found: dict[UUID, list[Alert]] = defaultdict(list)
+    if not raises:
+        return found
+    latest = {
+        (a.patient_id, a.kind): a
+        for a in Alert.objects.filter(_pairs([(f.patient.pk, f.kind) for f in raises]))
+        .order_by("patient_id", "kind", "-raised_at")
+        .distinct("patient_id", "kind")
+    }
+    answer: dict[tuple[UUID, str], Alert] = {}
+    new: list[Alert] = []
+    for f in raises:
+        key = (f.patient.pk, f.kind)
+        decision = _raise_decision(latest.get(key), f.kind)
+        if decision == "open":
+            answer[key] = latest[key]
+        elif decision == "new":
+            alert = Alert(
+                patient=f.patient,
+                clinic_id=f.patient.clinic_id,
+                kind=f.kind,
+                urgency=f.urgency,
+                summary=f.summary[:300],
+            )
+            new.append(alert)
+            answer[key] = alert
+    if new:
+        # The partial unique constraint decides a race; the loser reads the winner.
+        Alert.objects.bulk_create(new, ignore_conflicts=True)
+        stored = set(Alert.objects.filter(pk__in=[a.pk for a in new]).values_list("pk", flat=True))
+        Alert.history.bulk_history_create([a for a in new if a.pk in stored])  # type: ignore[attr-defined]
+        lost = [(a.patient_id, a.kind) for a in new if a.pk not in stored]
+        if lost:
+            for alert in Alert.objects.unresolved().filter(_pairs(lost)):
+                answer[(alert.patient_id, alert.kind)] = alert
+    for f in raises:
+        if (f.patient.pk, f.kind) in answer:
+            found[f.patient.pk].append(answer[(f.patient.pk, f.kind)])
+    return found
 
 
 def alert_acknowledge(*, alert: Alert, by: User) -> Alert:

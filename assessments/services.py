@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.utils import update_change_reason
 
 from assessments import red_flags
-from assessments.instruments import get_instrument
+from assessments.instruments import get_instrument, wording_for
 from assessments.models import (
     ONSET_EARLIEST,
     Amendment,
@@ -315,23 +315,34 @@ def _option_value(value: Any) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def questionnaire_steps(code: str, answers: Mapping[str, Any]) -> list[QuestionnaireStep]:
+def questionnaire_steps(
+    code: str, answers: Mapping[str, Any], language: str | None = None
+) -> list[QuestionnaireStep]:
     """The screens of a portal questionnaire: one item each; for the VISA-A the
-    question 8 choice and then only the branch chosen (8A until one is)."""
+    question 8 choice and then only the branch chosen (8A until one is). The
+    wording is the instrument's in ``language`` where one is shipped, else
+    English (issue 18: ``instruments.translations``)."""
     instrument = get_instrument(code)
+    wording = wording_for(instrument, language)
+
+    def step(item: Any) -> QuestionnaireStep:
+        labels = wording.options.get(item.code, {})
+        options = tuple(
+            (_option_value(o.value), labels.get(o.value, o.label)) for o in item.options
+        )
+        label = wording.items.get(item.code, item.label)
+        return QuestionnaireStep(len(steps) + 1, item.code, label, options)
+
     steps: list[QuestionnaireStep] = []
     for item in instrument.item_defs:
         if code == "visa_a" and item.code in ("q8a", "q8b", "q8c"):
             continue
-        options = tuple((_option_value(o.value), o.label) for o in item.options)
-        steps.append(QuestionnaireStep(len(steps) + 1, item.code, item.label, options))
+        steps.append(step(item))
     if code == "visa_a":
         steps.append(
             QuestionnaireStep(len(steps) + 1, BRANCH_CHOICE_CODE, VISA_Q8_QUESTION, VISA_Q8_CHOICE)
         )
-        branch = instrument.item(str(answers.get(BRANCH_CHOICE_CODE) or "q8a"))
-        options = tuple((_option_value(o.value), o.label) for o in branch.options)
-        steps.append(QuestionnaireStep(len(steps) + 1, branch.code, branch.label, options))
+        steps.append(step(instrument.item(str(answers.get(BRANCH_CHOICE_CODE) or "q8a"))))
     return steps
 
 

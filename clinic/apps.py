@@ -6,4 +6,5 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
-        from clinic import dashboard_panels, signals  # noqa: F401  (panel; login/logout audit)
+        # The nightly work panel; login/logout audit; the passes health check.
+        from clinic import dashboard_panels, passes, signals  # noqa: F401

@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "task": "tracking.alerts_evaluate",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Stored progression proposals for the caseload (issue 14; also refreshed per log).
+    "progression-proposals": {
+        "task": "tracking.proposals_refresh",
+        "schedule": crontab(hour=3, minute=20),
+    },
     # Programme emails (issue 15): versions settled for 2 minutes, once each.
     "programme-emails-tick": {"task": "programmes.programme_emails_tick", "schedule": 60.0},
     # Pictures whose renditions were not queued (broker down at upload).

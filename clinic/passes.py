@@ -25,7 +25,8 @@ How a pass runs:
   its run never completes: the health endpoint and the dashboard say so.
 - When the last chunk is done the run is complete; its chunks are the
   completion record (the patient id ranges done). ``passes_last_complete()``
-  tells the dashboard and the health endpoint when each pass last completed.
+  tells the dashboard and ``/health/`` (the ``passes`` check) when each pass
+  last completed.
 
 The base app imports no feature app: feature apps register their passes
 (``register_pass``) in ``AppConfig.ready``.
@@ -48,6 +49,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from clinic.models import ChunkState, PassChunk, PassRun, RunStatus
+from clinic.ops import CheckResult, register_check
 
 logger = logging.getLogger(__name__)
 
@@ -359,11 +361,17 @@ def passes_last_complete(*, now: datetime | None = None) -> list[PassState]:
             status=RunStatus.FAILED,
             finished_at__gt=last.finished_at if last else datetime.min.replace(tzinfo=now.tzinfo),
         ).exists()
+        # Late: a run failed since the last complete one, the last complete
+        # one is older than expected, or the first run has been going for
+        # longer than that (stalled). A pass that never started is not late:
+        # the beat's own health check says whether beat runs.
         late = (
-            last is None
-            or last.finished_at is None
-            or now - last.finished_at > spec.expected_every
-            or failed_since
+            failed_since
+            or (
+                last is not None
+                and (last.finished_at is None or now - last.finished_at > spec.expected_every)
+            )
+            or (last is None and running is not None and now - running > spec.expected_every)
         )
         states.append(
             PassState(
@@ -379,22 +387,24 @@ def passes_last_complete(*, now: datetime | None = None) -> list[PassState]:
     return states
 
 
-def passes_health(*, now: datetime | None = None) -> dict[str, Any]:
-    """The health endpoint's view: no patient data, only times and counts."""
-    states = passes_last_complete(now=now)
-    return {
-        "status": "late" if any(s.late for s in states) else "ok",
-        "passes": {
-            s.name: {
-                "last_complete_at": s.last_complete_at.isoformat() if s.last_complete_at else None,
-                "patients": s.last_complete_patients,
-                "failed": s.last_complete_failed,
-                "running_since": s.running_since.isoformat() if s.running_since else None,
-                "late": s.late,
-            }
-            for s in states
+def _check_passes() -> CheckResult:
+    """The ``passes`` check of ``/health/``: failing when a pass is late (a run
+    failed, stalled, or no complete run within its interval). Times and counts
+    only, no patient data."""
+    states = passes_last_complete()
+    return CheckResult(
+        not any(s.late for s in states),
+        {
+            "late": sorted(s.name for s in states if s.late),
+            "last_complete_at": {
+                s.name: s.last_complete_at.isoformat() if s.last_complete_at else None
+                for s in states
+            },
         },
-    }
+    )
+
+
+register_check("passes", _check_passes)
 
 
 def run_summary(run: PassRun) -> dict[str, int]:

@@ -44,7 +44,6 @@ SECOND_FACTOR_EXEMPT = frozenset(
         "healthz",
         "health",
         "metrics",
-        "healthz-passes",
         "otp-verify",
         "otp-enrol",
         "otp-enrol-link",

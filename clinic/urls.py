@@ -15,7 +15,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("health/", views.health, name="health"),
     path("metrics", views.metrics, name="metrics"),
-    path("healthz/passes", views.healthz_passes, name="healthz-passes"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -15,7 +15,6 @@ from clinic.audit import audit_record, object_label, patient_labels
 from clinic.forms import AuditFilterForm
 from clinic.models import AuditAction, AuditEvent, Role
 from clinic.paging import SeekPage
-from clinic.passes import passes_health
 from clinic.security import is_staff_account
 
 logger = logging.getLogger(__name__)
@@ -59,14 +58,6 @@ def metrics(request) -> HttpResponse:
 def healthz(request) -> HttpResponse:
     """Liveness for load balancers: no database, no session, no data."""
     return JsonResponse({"status": "ok"})
-
-
-def healthz_passes(request) -> HttpResponse:
-    """When each nightly/planning pass last completed (times and counts only,
-    no patient data): ``status`` is "late" when a pass has no complete run
-    within its expected interval or a run failed since. Always HTTP 200 (a
-    monitor reads ``status``); one small query per pass."""
-    return JsonResponse(passes_health())
 
 
 class SignedInView(StaffRequiredMixin, View):

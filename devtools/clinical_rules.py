@@ -17,7 +17,8 @@ from django.db import models
 from alerts.models import AlertKind, AlertUrgency
 from assessments import decision_support, red_flags
 from assessments.api import BACK_RELATED_DIAGNOSES
-from assessments.instruments import all_instruments
+from assessments.instruments import VALIDATED_TRANSLATIONS, all_instruments
+from assessments.instruments.translations import WORDINGS
 from clinic.models import Clinic
 from programmes.api import BACK_RELATED_TEMPLATE_SLUGS
 from programmes.progression import DEFAULT_RULE, PAIN_RULES
@@ -115,12 +116,37 @@ def _instruments() -> list[str]:
                 bands,
                 mcid,
                 ", ".join(inst.sources),
+                ", ".join(["en", *sorted(VALIDATED_TRANSLATIONS.get(inst.code, ()))]),
             ]
         )
     out += _table(
-        ["Code", "Name", "Version / rule", "Scoring", "Missing data", "Bands", "MCID", "Sources"],
+        [
+            "Code",
+            "Name",
+            "Version / rule",
+            "Scoring",
+            "Missing data",
+            "Bands",
+            "MCID",
+            "Sources",
+            "Patient languages",
+        ],
         rows,
     )
+    # Issue 18: the portal shows an instrument in the patient's language only
+    # where its wording there is shipped; otherwise in English, labelled so.
+    out += [
+        "Patient languages: the portal shows a questionnaire in the patient's language only "
+        "where that wording is shipped (`assessments/instruments/translations.py`); every "
+        "other questionnaire is shown in English, labelled so. Scoring is the same in every "
+        "language. Wording sources:",
+        "",
+    ]
+    out += [
+        f"- `{code}` ({language}): {wording.source}"
+        for (code, language), wording in sorted(WORDINGS.items())
+    ]
+    out.append("")
     return out
 
 

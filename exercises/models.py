@@ -13,11 +13,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.dates import FreeTextField
 from clinic.models import Clinic, LibraryQuerySet, visible_clinic_ids
+from exercises.content import PatientText, patient_text
 
 # --- Limits with the messages the forms show (issue 4 "validation") ---
 SETS_MIN, SETS_MAX = 1, 10
@@ -42,10 +45,17 @@ def days_list(mask: int) -> list[int]:
     return [d for d in range(7) if mask & (1 << d)]
 
 
+def weekday_abbreviation(day: int) -> str:
+    """Mon..Sun in the active language (Django's own catalogue)."""
+    return str(WEEKDAYS_ABBR[day])
+
+
 def days_label(mask: int) -> str:
+    """The days of a prescription in the active language (issue 18: the
+    patient's in the portal, handout and programme email; English elsewhere)."""
     if mask == EVERY_DAY:
-        return "Every day"
-    return ", ".join(WEEKDAY_NAMES[d] for d in days_list(mask)) or "No days"
+        return gettext("Every day")
+    return ", ".join(weekday_abbreviation(d) for d in days_list(mask)) or gettext("No days")
 
 
 class BodyRegion(models.TextChoices):
@@ -75,10 +85,11 @@ class Difficulty(models.IntegerChoices):
 
 
 class Side(models.TextChoices):
-    BOTH = "both", "Both legs"
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    AFFECTED = "affected", "Affected leg"
+    # Shown to the patient in the portal and on the handout (issue 18).
+    BOTH = "both", _("Both legs")
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    AFFECTED = "affected", _("Affected leg")
 
 
 class DosageMixin:
@@ -106,10 +117,9 @@ class DosageMixin:
 
 
 def dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=None) -> str:
-    """The dose in words, in the active language (English on staff pages; the patient's
-    language in the portal, e.g. the "moved you on" notice, issue 14)."""
-    parts = []
+    """The dose line in the active language (issue 18; English for staff)."""
     values = {"sets": sets, "reps": reps, "hold": hold_s, "minutes": duration_min}
+    parts = []
     if duration_min:
         parts.append(
             gettext("%(sets)s x %(minutes)s min") % values
@@ -123,7 +133,10 @@ def dose_text(*, sets, reps, hold_s, duration_min, sessions_per_day=None, days=N
     elif hold_s:
         parts.append(gettext("%(sets)s x hold %(hold)s s") % values)
     if sessions_per_day:
-        parts.append(gettext("%(count)sx a day") % {"count": sessions_per_day})
+        parts.append(
+            ngettext("%(count)sx a day", "%(count)sx a day", sessions_per_day)
+            % {"count": sessions_per_day}
+        )
     if days is not None:
         parts.append(days_label(days))
     return ", ".join(parts)
@@ -256,6 +269,12 @@ class Exercise(models.Model):
     @property
     def steps(self) -> list[str]:
         return [line.strip() for line in self.patient_steps.splitlines() if line.strip()]
+
+    @property
+    def patient_text(self) -> PatientText:
+        """Name, steps, what to feel and when to stop in the active language
+        (the patient's, in the portal and the patient emails), else English."""
+        return patient_text(self)
 
     @property
     def picture_url(self) -> str:

@@ -32,7 +32,7 @@ class PatientMessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.prescriptions = {str(p.pk): p for p in prescriptions}
         self.fields["about"].choices = [("", _("Nothing in particular"))] + [
-            (pk, p.exercise.name) for pk, p in self.prescriptions.items()
+            (pk, p.exercise.patient_text.name) for pk, p in self.prescriptions.items()
         ]
         # The text field keeps its own (non-HTML) maxlength out of the browser:
         # a longer text reaches our message instead of being cut silently.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views import View
 
 from assessments import services as assessment_services
-from assessments.instruments import get_instrument, instrument_in_language
+from assessments.instruments import get_instrument, instrument_in_language, wording_for
 from assessments.selectors import patient_outcome_trends
 from assessments.services import PATIENT_QUESTIONNAIRES
 from clinic.access import PatientRequiredMixin
@@ -205,7 +205,9 @@ class LogExerciseView(PatientRequiredMixin, View):
                 programmes_api.attach_media([card.prescription], self.patient.clinic_id)
                 programmes_api.attach_clips(self.patient, [card.prescription])
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))
-            messages.success(request, gettext("Saved: %(name)s.") % {"name": p.exercise.name})
+            messages.success(
+                request, gettext("Saved: %(name)s.") % {"name": p.exercise.patient_text.name}
+            )
             return redirect(f"{reverse('portal:today')}#ex-{p.pk}")
         if request.htmx:
             programmes_api.attach_media([card.prescription], self.patient.clinic_id)
@@ -409,7 +411,7 @@ class QuestionnaireListView(PatientRequiredMixin, View):
         rows = [
             {
                 "due": d,
-                "name": get_instrument(d.code).name,
+                "name": wording_for(get_instrument(d.code), language).name,
                 "in_english": not instrument_in_language(d.code, language),
             }
             for d in due
@@ -432,7 +434,9 @@ class QuestionnaireView(PatientRequiredMixin, View):
         self.instrument = get_instrument(code)
         self.draft = assessment_services.questionnaire_draft_get(patient=self.patient, code=code)
         self.answers = dict(self.draft.answers) if self.draft else {}
-        self.steps = assessment_services.questionnaire_steps(code, self.answers)
+        self.language = translation.get_language() or "en"
+        self.wording = wording_for(self.instrument, self.language)
+        self.steps = assessment_services.questionnaire_steps(code, self.answers, self.language)
 
     def _step_number(self, raw, default: int) -> int:
         try:
@@ -454,15 +458,14 @@ class QuestionnaireView(PatientRequiredMixin, View):
             self.template_name,
             {
                 "instrument": self.instrument,
+                "wording": self.wording,
                 "step": step,
                 "total": len(self.steps),
                 "form": form,
                 "field": form[step.code],
                 "resumed": resumed,
                 "last": step.number == len(self.steps),
-                "in_english": not instrument_in_language(
-                    self.instrument.code, translation.get_language() or "en"
-                ),
+                "in_english": not instrument_in_language(self.instrument.code, self.language),
             },
             status=status,
         )
@@ -513,7 +516,10 @@ class QuestionnaireView(PatientRequiredMixin, View):
             "portal/questionnaire_done.html",
             {
                 "instrument": self.instrument,
+                "wording": self.wording,
                 "response": response,
+                "band": self.wording.band(response.band),
+                "in_english": not instrument_in_language(self.instrument.code, self.language),
                 "total": self.instrument.format_total(response.total),
                 "trend": trend,
             },

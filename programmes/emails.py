@@ -24,6 +24,7 @@ from django.utils import timezone
 from clinic.audit import audit_record
 from clinic.mail import build_templated_mail
 from clinic.models import AuditAction
+from patients.language import in_patient_language
 from programmes.api import attach_media, ces_safety_netting_for, group_by_phase
 from programmes.models import (
     PlanStatus,
@@ -56,7 +57,7 @@ def due_versions() -> list[ProgrammeVersion]:
 
 def _dose_map(version: ProgrammeVersion) -> dict[Any, tuple[str, str]]:
     return {
-        p.lineage: (p.exercise.name, p.dose)
+        p.lineage: (p.exercise.patient_text.name, p.dose)
         for p in version.prescriptions.select_related("exercise")
     }
 
@@ -133,18 +134,21 @@ def send_for_version(version_id: Any) -> str:
         or not ProgrammeEmail.objects.filter(
             version__plan=version.plan, state=ProgrammeEmailState.SENT
         ).exists(),
-        "changes": changes(version) if with_pdf else None,
         "portal_url": settings.SITE_BASE_URL + reverse("portal:programme"),
     }
-    message = build_templated_mail(
-        template="programmes/email/programme", to=patient.email, context=context
-    )
-    if with_pdf:
-        from programmes.pdf import handout_pdf
-
-        message.attach(
-            "exercise-programme.pdf", handout_pdf(handout_context(version)), "application/pdf"
+    # The email, the exercise names and doses in it and the handout PDF are in
+    # the patient's language (issue 18).
+    with in_patient_language(patient):
+        context["changes"] = changes(version) if with_pdf else None
+        message = build_templated_mail(
+            template="programmes/email/programme", to=patient.email, context=context
         )
+        if with_pdf:
+            from programmes.pdf import handout_pdf
+
+            message.attach(
+                "exercise-programme.pdf", handout_pdf(handout_context(version)), "application/pdf"
+            )
     try:
         message.send()
     except Exception as error:

@@ -19,6 +19,7 @@ from assessments import api as assessments_api
 from clinic.access import StaffRequiredMixin, get_scoped_or_404
 from clinic.models import Role
 from exercises.media import MediaRefusedError
+from patients.language import in_patient_language
 from patients.models import Patient
 from programmes import clips, services
 from programmes.api import attach_media, ces_safety_netting_for, group_by_phase
@@ -553,7 +554,8 @@ class PlanHandoutView(PlanMixin, View):
 
     def get(self, request, plan_id):
         services.plan_viewed(plan=self.plan, request=request)
-        return render(request, "programmes/plan_handout.html", self.context())
+        with in_patient_language(self.plan.patient):  # the handout is the patient's (issue 18)
+            return render(request, "programmes/plan_handout.html", self.context())
 
 
 class PlanHandoutPdfView(PlanHandoutView):
@@ -561,7 +563,8 @@ class PlanHandoutPdfView(PlanHandoutView):
 
     def get(self, request, plan_id):
         services.plan_viewed(plan=self.plan, request=request)
-        return pdf_response(handout_pdf(self.context()), "exercise-programme.pdf")
+        with in_patient_language(self.plan.patient):
+            return pdf_response(handout_pdf(self.context()), "exercise-programme.pdf")
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:

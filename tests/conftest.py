@@ -171,3 +171,18 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Stored files (exercise media, PDFs' pictures) go to this test's own
+    private folder. Modules that need it for every test mark themselves with
+    ``pytest.mark.usefixtures("private_media")``."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "media": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
+        },
+    }
+    return tmp_path / "media"

@@ -35,7 +35,6 @@ def _patient(ctx):
 STAFF_MATRIX = {
     "dashboard": (None, ALL_STAFF),
     "healthz": (None, EVERYONE),
-    "healthz-passes": (None, EVERYONE),
     "signed-in": (None, ALL_STAFF),
     "login": (None, {"anonymous": 200, **dict.fromkeys(PERSONAS[1:], 302)}),
     # GET is refused: logging out is a POST (CSRF-protected).

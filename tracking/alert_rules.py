@@ -1,6 +1,10 @@
-"""Clinician alert rules on what the patient reports (issue 5). Each rule raises
-through ``alerts.services.alert_raise``, which keeps at most one unresolved alert per
-kind and patient, so evaluating twice raises nothing new.
+"""Clinician alert rules on what the patient reports (issue 5). Each rule is a
+pure function of the patient's facts and returns a ``Finding``;
+``alerts.services.findings_apply`` raises them with the same decision as
+``alert_raise`` (at most one unresolved alert per kind and patient), so
+evaluating twice raises nothing new. The facts and the findings are loaded and
+applied for a whole chunk of patients at once (issue 20: a constant number of
+queries per chunk); one patient's evaluation is the same code with one patient.
 
 - Low adherence: sessions completed / prescribed over the last 7 complete
   local days below the clinic's threshold (SPEC 5, [D] default 80 %) [S96].
@@ -21,27 +25,28 @@ Summaries are for clinicians in the staff UI only; they are never emailed.
 
 Issue 22: urgency decides the channel. Pain and a worse outcome stay alerts.
 Low adherence and no logs (30-50 % home-exercise adherence is usual, SPEC 5)
-are "needs attention" signals (``alerts.services.attention_signal``) unless the
+are "needs attention" signals (``alerts.models.AttentionSignal``) unless the
 clinic's ``attention_as_alerts`` turns them back into alerts. A rule that finds
-its condition gone says so (``alert_condition_cleared``): only then is a
-resolved alert of that kind raised again.
+its condition gone says so (a ``cleared`` finding): only then is a resolved
+alert of that kind raised again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import UUID
 
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from alerts.models import Alert, AlertKind, AlertUrgency
-from alerts.services import alert_condition_cleared, alert_raise, attention_signal
+from alerts.services import Finding, findings_apply
 from assessments.instruments import get_instrument
 from assessments.models import OutcomeResponse
-from patients.models import Patient, Status
+from patients.models import Patient
 from programmes.models import PlanStatus, TreatmentPlan
-from tracking.adherence import adherence_range
+from tracking.adherence import Adherence, adherence_ranges_for
 from tracking.models import CheckIn, SessionLog
 
 PAIN_HIGH = 7  # SPEC 2.2 severe band starts at 7 (a convention [M])
@@ -119,34 +124,105 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
 )
 
 
-def _active_plan_start(patient) -> date | None:
-    plan = (
-        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE)
-        .order_by("start_on")
-        .only("start_on")
-        .first()
-    )
-    return plan.start_on if plan else None
+@dataclass
+class _Facts:
+    """What the rules read of one patient, loaded for a whole chunk at once."""
+
+    nprs: list[float] = field(default_factory=list)
+    # Complete scores per (instrument, version), oldest first (SPEC 6.1).
+    series: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    worst_logged_pain: int | None = None
+    check_in_pain: int | None = None
+    plan_start: date | None = None
+    adherence: Adherence | None = None
+    last_log: date | None = None
+
+
+def _facts(patients: list[Patient], todays: dict, *, pain_only: bool = False) -> dict:
+    """The rules' facts of many patients in a constant number of queries (at
+    most ten: scores, logged pain, check-ins, plans, last logs and the four of
+    the adherence rule), whatever the number of patients."""
+    ids = [p.pk for p in patients]
+    facts = {pk: _Facts() for pk in ids}
+    earliest = min(todays.values()) - timedelta(days=ADHERENCE_WINDOW_DAYS)
+    for pk, code, version, total, complete in (
+        OutcomeResponse.objects.filter(patient__in=ids, total__isnull=False)
+        .order_by("assessed_on", "created_at")
+        .values_list("patient_id", "instrument_code", "instrument_version", "total", "complete")
+    ):
+        if code == "nprs":
+            facts[pk].nprs.append(total)
+        if complete:
+            # Versions are never mixed in one trend (SPEC 6.1).
+            facts[pk].series.setdefault((code, version), []).append(total)
+    for pk, day, pain in SessionLog.objects.filter(
+        patient__in=ids, performed_on__gte=earliest, pain_during__isnull=False
+    ).values_list("patient_id", "performed_on", "pain_during"):
+        if day >= todays[pk] - timedelta(days=ADHERENCE_WINDOW_DAYS):
+            worst = facts[pk].worst_logged_pain
+            facts[pk].worst_logged_pain = pain if worst is None else max(worst, pain)
+    seen: set = set()
+    for pk, day, pain in (
+        CheckIn.objects.filter(patient__in=ids, checked_on__gte=earliest)
+        .order_by("-created_at")
+        .values_list("patient_id", "checked_on", "pain_now")
+    ):
+        if pk not in seen and day >= todays[pk] - timedelta(days=ADHERENCE_WINDOW_DAYS):
+            seen.add(pk)
+            facts[pk].check_in_pain = pain
+    if pain_only:
+        return facts
+    for pk, start_on in (
+        TreatmentPlan.objects.filter(patient__in=ids, status=PlanStatus.ACTIVE)
+        .values("patient_id")
+        .annotate(first=Min("start_on"))
+        .values_list("patient_id", "first")
+    ):
+        facts[pk].plan_start = start_on
+    for pk, last in (
+        SessionLog.objects.filter(patient__in=ids)
+        .values("patient_id")
+        .annotate(last=Max("performed_on"))
+        .values_list("patient_id", "last")
+    ):
+        facts[pk].last_log = last
+    windows = {}
+    for patient in patients:
+        window = _adherence_window(todays[patient.pk], facts[patient.pk].plan_start)
+        if window is not None:
+            windows[patient.pk] = [window]
+    for pk, (result,) in adherence_ranges_for(patients, windows).items():
+        facts[pk].adherence = result
+    return facts
+
+
+def _adherence_window(today: date, start_on: date | None) -> tuple[date, date] | None:
+    if start_on is None:
+        return None
+    start = max(start_on, today - timedelta(days=ADHERENCE_WINDOW_DAYS))
+    end = today - timedelta(days=1)
+    return None if end < start else (start, end)
 
 
 def _signal_or_alert(
     patient, *, kind: AlertKind, urgency: AlertUrgency, summary: str, how_far, today: date
-) -> Alert | None:
+) -> Finding:
     """A signal on the caseload, or an alert where the clinic wants one."""
     if patient.clinic.attention_as_alerts:
-        return alert_raise(patient=patient, kind=kind, urgency=urgency, summary=summary)
-    attention_signal(
-        patient=patient, kind=kind, how_far=Decimal(how_far), summary=summary, today=today
+        return Finding(patient=patient, kind=kind, today=today, urgency=urgency, summary=summary)
+    return Finding(
+        patient=patient, kind=kind, today=today, summary=summary, how_far=Decimal(how_far)
     )
-    return None
 
 
-def _check_adherence(patient, today: date, start_on: date) -> Alert | None:
-    start = max(start_on, today - timedelta(days=ADHERENCE_WINDOW_DAYS))
-    end = today - timedelta(days=1)
-    if end < start:
+def _cleared(patient, kind: AlertKind, today: date) -> Finding:
+    return Finding(patient=patient, kind=kind, today=today, cleared=True)
+
+
+def _check_adherence(patient, today: date, facts: _Facts) -> Finding | None:
+    result = facts.adherence
+    if result is None:
         return None
-    result = adherence_range(patient, start, end)
     if result.adherent is False:
         return _signal_or_alert(
             patient,
@@ -154,25 +230,25 @@ def _check_adherence(patient, today: date, start_on: date) -> Alert | None:
             urgency=AlertUrgency.SOON,
             summary=(
                 f"Adherence {result.percent}% ({result.completed}/{result.prescribed} sessions) "
-                f"from {start:%d %b} to {end:%d %b}; threshold {result.threshold_percent}%."
+                f"from {result.start:%d %b} to {result.end:%d %b}; "
+                f"threshold {result.threshold_percent}%."
             ),
             how_far=result.threshold_percent - (result.percent or 0),
             today=today,
         )
     if result.adherent is True:
-        alert_condition_cleared(patient=patient, kind=AlertKind.LOW_ADHERENCE)
+        return _cleared(patient, AlertKind.LOW_ADHERENCE, today)
     return None
 
 
-def _check_no_logs(patient, today: date, start_on: date) -> Alert | None:
+def _check_no_logs(patient, today: date, facts: _Facts) -> Finding | None:
     days = patient.clinic.no_log_alert_days
     since = today - timedelta(days=days)
-    if start_on > since:
-        return None  # the programme is younger than the window
-    last = SessionLog.objects.filter(patient=patient).aggregate(last=Max("performed_on"))["last"]
+    if facts.plan_start is None or facts.plan_start > since:
+        return None  # no active programme, or one younger than the window
+    last = facts.last_log
     if last is not None and last > since:
-        alert_condition_cleared(patient=patient, kind=AlertKind.NO_LOGS)
-        return None
+        return _cleared(patient, AlertKind.NO_LOGS, today)
     return _signal_or_alert(
         patient,
         kind=AlertKind.NO_LOGS,
@@ -187,40 +263,16 @@ def _check_no_logs(patient, today: date, start_on: date) -> Alert | None:
     )
 
 
-def _nprs_totals(patient) -> list[float]:
-    return list(
-        OutcomeResponse.objects.filter(patient=patient, instrument_code="nprs", total__isnull=False)
-        .order_by("assessed_on", "created_at")
-        .values_list("total", flat=True)
-    )
-
-
-def _latest_check_in_pain(patient, since: date) -> int | None:
-    latest = (
-        CheckIn.objects.filter(patient=patient, checked_on__gte=since)
-        .order_by("-created_at")
-        .values_list("pain_now", flat=True)
-        .first()
-    )
-    return latest
-
-
-def pain_check(patient: Patient, *, today: date) -> Alert | None:
-    """The pain rule alone (the portal runs it after each check-in)."""
-    since = today - timedelta(days=ADHERENCE_WINDOW_DAYS)
-    nprs = _nprs_totals(patient)
+def _check_pain(patient, today: date, facts: _Facts) -> Finding:
+    nprs = facts.nprs
     baseline = nprs[0] if nprs else None
-    candidates = []
-    logged = SessionLog.objects.filter(
-        patient=patient, performed_on__gte=since, pain_during__isnull=False
-    ).aggregate(worst=Max("pain_during"))["worst"]
-    if logged is not None:
-        candidates.append(("logged during exercise", logged))
+    candidates: list[tuple[str, float]] = []
+    if facts.worst_logged_pain is not None:
+        candidates.append(("logged during exercise", facts.worst_logged_pain))
     if len(nprs) > 1:
         candidates.append(("latest NPRS", nprs[-1]))
-    checked_in = _latest_check_in_pain(patient, since)
-    if checked_in is not None:
-        candidates.append(("reported at check-in", checked_in))
+    if facts.check_in_pain is not None:
+        candidates.append(("reported at check-in", facts.check_in_pain))
     for source, value in candidates:
         high = value >= PAIN_HIGH
         rise = baseline is not None and value - baseline >= PAIN_RISE
@@ -228,24 +280,19 @@ def pain_check(patient: Patient, *, today: date) -> Alert | None:
             detail = f"Pain {value:g}/10 {source}"
             if baseline is not None:
                 detail += f"; baseline {baseline:g}/10"
-            return alert_raise(
-                patient=patient, kind=AlertKind.PAIN_HIGH, urgency=AlertUrgency.SOON, summary=detail
+            return Finding(
+                patient=patient,
+                kind=AlertKind.PAIN_HIGH,
+                today=today,
+                urgency=AlertUrgency.SOON,
+                summary=detail,
             )
-    alert_condition_cleared(patient=patient, kind=AlertKind.PAIN_HIGH)
-    return None
+    return _cleared(patient, AlertKind.PAIN_HIGH, today)
 
 
-def _check_outcomes(patient) -> Alert | None:
-    series: dict[tuple[str, str], list[float]] = {}
-    for code, version, total in (
-        OutcomeResponse.objects.filter(patient=patient, total__isnull=False, complete=True)
-        .order_by("assessed_on", "created_at")
-        .values_list("instrument_code", "instrument_version", "total")
-    ):
-        # Versions are never mixed in one trend (SPEC 6.1).
-        series.setdefault((code, version), []).append(total)
+def _check_outcomes(patient, today: date, facts: _Facts) -> Finding:
     worse = []
-    for (code, _version), totals in series.items():
+    for (code, _version), totals in facts.series.items():
         if len(totals) < 2:
             continue
         try:
@@ -258,38 +305,43 @@ def _check_outcomes(patient) -> Alert | None:
                 f"{instrument.name}: {totals[0]:g} to {totals[-1]:g} (MCID {change.mcid:g})"
             )
     if not worse:
-        alert_condition_cleared(patient=patient, kind=AlertKind.OUTCOME_WORSE)
-        return None
-    return alert_raise(
+        return _cleared(patient, AlertKind.OUTCOME_WORSE, today)
+    return Finding(
         patient=patient,
         kind=AlertKind.OUTCOME_WORSE,
+        today=today,
         urgency=AlertUrgency.ROUTINE,
         summary="Worse since baseline: " + "; ".join(worse),
     )
 
 
-def alerts_evaluate_patient(patient: Patient, *, today: date | None = None) -> list[Alert]:
-    """Run every rule for one patient; the alerts raised (or already open).
-    The nightly task calls it for every patient with an active plan."""
-    today = today or patient.local_today()
-    raised = [pain_check(patient, today=today), _check_outcomes(patient)]
-    start_on = _active_plan_start(patient)
-    if start_on is not None:
-        raised += [
-            _check_adherence(patient, today, start_on),
-            _check_no_logs(patient, today, start_on),
+def pain_check(patient: Patient, *, today: date) -> Alert | None:
+    """The pain rule alone (the portal runs it after each check-in)."""
+    facts = _facts([patient], {patient.pk: today}, pain_only=True)[patient.pk]
+    found = findings_apply([_check_pain(patient, today, facts)])
+    return next(iter(found.get(patient.pk, [])), None)
+
+
+def alerts_evaluate_many(patients: list[Patient], todays: dict) -> dict[UUID, list[Alert]]:
+    """Every rule for many patients (``todays``: patient id -> the patient's
+    local today) in a constant number of queries: the nightly pass's chunk.
+    Patient id -> the alerts raised (or already open)."""
+    if not patients:
+        return {}
+    facts = _facts(patients, todays)
+    findings = []
+    for patient in patients:
+        today, mine = todays[patient.pk], facts[patient.pk]
+        findings += [
+            _check_pain(patient, today, mine),
+            _check_outcomes(patient, today, mine),
+            _check_adherence(patient, today, mine),
+            _check_no_logs(patient, today, mine),
         ]
-    return [alert for alert in raised if alert is not None]
+    return findings_apply([f for f in findings if f is not None])
 
 
-def alerts_evaluate_all() -> int:
-    count = 0
-    patients = (
-        Patient.objects.filter(status=Status.ACTIVE, treatment_plans__status=PlanStatus.ACTIVE)
-        .select_related("clinic")
-        .distinct()
-        .order_by("pk")
-    )
-    for patient in patients.iterator(chunk_size=500):
-        count += len(alerts_evaluate_patient(patient))
-    return count
+def alerts_evaluate_patient(patient: Patient, *, today: date | None = None) -> list[Alert]:
+    """Run every rule for one patient; the alerts raised (or already open)."""
+    today = today or patient.local_today()
+    return alerts_evaluate_many([patient], {patient.pk: today}).get(patient.pk, [])

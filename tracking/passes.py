@@ -5,7 +5,7 @@ runs twice changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -14,12 +14,14 @@ from django.utils import timezone
 from clinic.passes import PassSpec, register_pass
 from patients.models import Patient, Status
 from programmes.models import PlanStatus, TreatmentPlan
-from tracking.adherence import SNAPSHOT_WEEKS_BACK, adherence_snapshot_week, week_start_of
-from tracking.alert_rules import alerts_evaluate_patient
+from tracking.adherence import adherence_snapshot_weeks_many, snapshot_weeks
+from tracking.alert_rules import alerts_evaluate_many
+from tracking.models import PendingProposal
 from tracking.progression import proposals_refresh_patient
 
 ADHERENCE_SNAPSHOTS = "adherence_snapshots"
 ALERTS_EVALUATE = "alerts_evaluate"
+PROGRESSION_PROPOSALS = "progression_proposals"
 
 
 def _with_active_plan() -> QuerySet[Patient]:
@@ -33,19 +35,41 @@ def local_day(patient: Patient, now: datetime) -> date:
     return timezone.localtime(now, ZoneInfo(patient.time_zone)).date()
 
 
+def snapshot_patients(patients: list[Patient], now: datetime) -> int:
+    """A chunk's snapshots in a constant number of queries (the fast path); the
+    pass falls back to one patient at a time if it fails."""
+    return adherence_snapshot_weeks_many(
+        patients, {patient.pk: snapshot_weeks(local_day(patient, now)) for patient in patients}
+    )
+
+
 def snapshot_patient(patient: Patient, now: datetime) -> int:
-    """The last complete weeks' snapshots of one patient (late logs are caught)."""
-    this_week = week_start_of(local_day(patient, now))
-    for back in range(1, SNAPSHOT_WEEKS_BACK + 1):
-        adherence_snapshot_week(patient=patient, week_start=this_week - timedelta(weeks=back))
-    return SNAPSHOT_WEEKS_BACK
+    return snapshot_patients([patient], now)
+
+
+def evaluate_patients(patients: list[Patient], now: datetime) -> int:
+    """A chunk's alert rules in a constant number of queries (the fast path)."""
+    found = alerts_evaluate_many(
+        patients, {patient.pk: local_day(patient, now) for patient in patients}
+    )
+    return sum(len(alerts) for alerts in found.values())
 
 
 def evaluate_patient(patient: Patient, now: datetime) -> int:
-    """The alert rules, and the stored progression proposals the caseload lists (issue
-    14: refreshed nightly too, so a changed clinic setting or programme is caught)."""
-    proposals_refresh_patient(patient)
-    return len(alerts_evaluate_patient(patient, today=local_day(patient, now)))
+    return evaluate_patients([patient], now)
+
+
+def _with_plan_or_proposals() -> QuerySet[Patient]:
+    return Patient.objects.filter(
+        Exists(TreatmentPlan.objects.filter(patient=OuterRef("pk"), status=PlanStatus.ACTIVE))
+        | Exists(PendingProposal.objects.filter(patient=OuterRef("pk")))
+    ).select_related("clinic")
+
+
+def proposals_patient(patient: Patient, now: datetime) -> int:
+    """The stored progression proposals the caseload lists (issue 14), refreshed nightly
+    too, so a changed clinic setting or programme is caught; ended plans' rows go."""
+    return proposals_refresh_patient(patient)
 
 
 register_pass(
@@ -54,6 +78,7 @@ register_pass(
         label="Adherence snapshots",
         eligible=_with_active_plan,
         run_patient=snapshot_patient,
+        run_bulk=snapshot_patients,
     )
 )
 register_pass(
@@ -62,5 +87,14 @@ register_pass(
         label="Alert rules",
         eligible=lambda: _with_active_plan().filter(status=Status.ACTIVE),
         run_patient=evaluate_patient,
+        run_bulk=evaluate_patients,
+    )
+)
+register_pass(
+    PassSpec(
+        name=PROGRESSION_PROPOSALS,
+        label="Progression proposals",
+        eligible=_with_plan_or_proposals,
+        run_patient=proposals_patient,
     )
 )

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import translation
 
-from alerts.models import OPEN_ALERT_STATUSES, Alert
+from alerts.models import OPEN_ALERT_STATUSES, Alert, AlertKind, AttentionSignal
 from assessments.selectors import Trend, patient_outcome_trends
 from clinic.models import StaffMember
 from patients.models import Patient
@@ -209,12 +210,16 @@ def record_progress(patient: Patient, *, today: date | None = None) -> RecordPro
 # ---------------------------------------------------------------------------
 
 CASELOAD_ADHERENCE_DAYS = 7
-# "Needs attention" (a convention of this page [M], not a SPEC rule): an open
-# urgent alert, 7-day adherence below the clinic's threshold, no log for
-# NO_LOG_DAYS days or more, check-in pain up by PAIN_RISE (the NPRS MCID,
-# tracking.alert_rules) or more, or a paused programme.
-NO_LOG_DAYS = 3
+# "Needs attention" (issue 22: one rule per fact): an open urgent alert, a
+# paused programme, check-in pain up by PAIN_RISE (the NPRS MCID,
+# tracking.alert_rules) or more from the check-in before, or what the nightly
+# alert rules found: low adherence or no recent logs (``AttentionSignal``, or
+# the alert of that kind where the clinic raises these as alerts).
 CASELOAD_SORTS = ("attention", "name", "adherence", "last_log", "pain")
+SIGNAL_REASONS = {
+    AlertKind.LOW_ADHERENCE: "adherence below threshold",
+    AlertKind.NO_LOGS: "no recent log",
+}
 
 
 @dataclass
@@ -229,6 +234,8 @@ class CaseloadRow:
     alerts: dict[int, int]
     proposals: int = 0
     plan_id: Any = None
+    # kind -> (how far below the threshold, days since first seen)
+    signals: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -243,11 +250,8 @@ class CaseloadRow:
         score = 100 * self.alerts.get(1, 0) + 10 * self.alerts.get(2, 0)
         if self.plan_status == "paused":
             score += 50
-        percent = self.adherence.percent
-        if percent is not None and percent < self.adherence.threshold_percent:
-            score += int(self.adherence.threshold_percent - percent) // 5
-        if self.days_since_log is not None and self.days_since_log >= NO_LOG_DAYS:
-            score += min(self.days_since_log, 30)
+        for how_far, days in self.signals.values():
+            score += int(how_far) // 5 + min(days, 30)
         if (self.pain_change or 0) >= PAIN_RISE:
             score += 20
         return score
@@ -268,8 +272,9 @@ def caseload(
     clinically (``mine_of``: only those assigned to that staff member), with
     7-day adherence (the complete days before the patient's today, the one
     rule), days since the last log, the latest check-in pain and its change
-    from the one before, open alerts by urgency. Eight queries whatever the
-    caseload's size."""
+    from the one before, open alerts by urgency, and the "needs attention"
+    signals of the nightly alert rules. Nine queries whatever the caseload's
+    size."""
     latest = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-created_at")
     patients = (
         Patient.objects.for_user(user)
@@ -313,13 +318,21 @@ def caseload(
     rows_by_id = {p.pk: p for p in patients}
     adherence = adherence_ranges_many(rows_by_id.values(), days=CASELOAD_ADHERENCE_DAYS)
     alerts: dict = defaultdict(dict)
-    for patient_id, urgency, count in (
+    alert_kinds: dict = defaultdict(set)
+    for patient_id, urgency, kind, count in (
         Alert.objects.filter(patient_id__in=list(rows_by_id), status__in=OPEN_ALERT_STATUSES)
-        .values("patient_id", "urgency")
+        .values("patient_id", "urgency", "kind")
         .annotate(n=Count("id"))
-        .values_list("patient_id", "urgency", "n")
+        .values_list("patient_id", "urgency", "kind", "n")
+        .order_by("urgency")
     ):
-        alerts[patient_id][urgency] = count
+        alerts[patient_id][urgency] = alerts[patient_id].get(urgency, 0) + count
+        alert_kinds[patient_id].add(kind)
+    signals: dict = defaultdict(dict)
+    for patient_id, kind, how_far, since in AttentionSignal.objects.filter(
+        patient_id__in=list(rows_by_id)
+    ).values_list("patient_id", "kind", "how_far", "since"):
+        signals[patient_id][kind] = (how_far, since)
     rows = []
     for patient in rows_by_id.values():
         today = patient.local_today()
@@ -335,15 +348,18 @@ def caseload(
             alerts=alerts.get(patient.pk, {}),
             proposals=patient.proposals or 0,
             plan_id=patient.active_plan_id,
+            signals={
+                kind: (how_far, (today - since).days)
+                for kind, (how_far, since) in signals[patient.pk].items()
+            },
         )
         if row.alerts.get(1):
             row.reasons.append("urgent alert")
         if row.plan_status == PlanStatus.PAUSED:
             row.reasons.append("programme paused")
-        if row.adherence.adherent is False:
-            row.reasons.append("adherence below threshold")
-        if row.days_since_log is None or row.days_since_log >= NO_LOG_DAYS:
-            row.reasons.append("no recent log")
+        for kind, reason in SIGNAL_REASONS.items():
+            if kind in row.signals or kind in alert_kinds[patient.pk]:
+                row.reasons.append(reason)
         if (row.pain_change or 0) >= PAIN_RISE:
             row.reasons.append("pain rising")
         rows.append(row)

@@ -4,9 +4,11 @@ rules, each started as a chunked pass (``clinic.passes``; the chunks are
 
 from __future__ import annotations
 
+from celery import shared_task
+
 from clinic.legacy_tasks import shared_task_with_legacy_names
 from clinic.passes import pass_start
-from tracking.passes import ADHERENCE_SNAPSHOTS, ALERTS_EVALUATE
+from tracking.passes import ADHERENCE_SNAPSHOTS, ALERTS_EVALUATE, PROGRESSION_PROPOSALS
 
 
 # Also under the first release's names, for messages already queued at an upgrade.
@@ -26,3 +28,8 @@ def adherence_snapshots() -> str:
 )
 def alerts_evaluate() -> str:
     return str(pass_start(ALERTS_EVALUATE).pk)
+
+
+@shared_task(name="tracking.proposals_refresh", ignore_result=True)
+def proposals_refresh() -> str:
+    return str(pass_start(PROGRESSION_PROPOSALS).pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .base import Band, Change, Instrument, Item, Option, ScoreResult
 from .clinical_rules import OTTAWA_ANKLE, OTTAWA_KNEE, WELLS_DVT, WELLS_DVT_3LEVEL
 from .questionnaires import AKPS, EARS, LEFS, NPRS, ODI, PSFS, VISA_A, WIQ
+from .translations import WORDINGS, Wording, wording_for
 
 REGISTRY: dict[str, Instrument] = {
     inst.code: inst
@@ -54,16 +55,21 @@ __all__ = [
     "Item",
     "Option",
     "ScoreResult",
+    "Wording",
     "all_instruments",
     "get_instrument",
+    "wording_for",
 ]
 
 
 # Issue 18: an instrument changes language only where a validated translation
-# exists (docs/questionnaire-languages.md). None is shipped yet: every
-# questionnaire is shown in English, labelled so, whatever the patient's
-# language. Add {"code": {"pl"}} only with the validated wording and its source.
-VALIDATED_TRANSLATIONS: dict[str, frozenset[str]] = {}
+# exists or the instrument is language-trivial (docs/questionnaire-languages.md):
+# the wordings of ``translations.WORDINGS``, today the NPRS in Polish. Every
+# other questionnaire is shown in English, labelled so. Add a wording only with
+# its validated source.
+VALIDATED_TRANSLATIONS: dict[str, frozenset[str]] = {
+    code: frozenset(lang for c, lang in WORDINGS if c == code) for code, _lang in WORDINGS
+}
 
 
 def instrument_in_language(code: str, language: str) -> bool:

@@ -195,25 +195,51 @@ def test_the_real_nightly_passes_reach_every_patient_and_rerun_changes_nothing(
     assert evaluate.status == RunStatus.COMPLETE and evaluate.patient_count == 3
 
 
-def test_health_endpoint_and_admin_dashboard_say_when_the_last_complete_pass_finished(
+def _passes_check(client) -> tuple[int, dict]:
+    """``/health/`` as staff past the second factor (who see each check)."""
+    response = client.get(reverse("health"))
+    return response.status_code, response.json()["checks"]["passes"]
+
+
+def test_health_and_admin_dashboard_say_when_the_last_complete_pass_finished(
     client, clinic, clinic_admin, clinician, seen
 ):
+    client.force_login(clinic_admin)
     PatientFactory(clinic=clinic)
-    body = client.get(reverse("healthz-passes")).json()
-    assert body["status"] == "late" and body["passes"]["test_pass"]["last_complete_at"] is None
+    # Never run yet: nothing is late (the beat check says whether beat runs).
+    check = _passes_check(client)[1]
+    assert check["ok"] is True and check["last_complete_at"]["test_pass"] is None
     run = passes.pass_start("test_pass", dispatch=False)
     _run_all(run)
     run.refresh_from_db()
-    body = client.get(reverse("healthz-passes")).json()
-    assert body["passes"]["test_pass"] == {
-        "last_complete_at": run.finished_at.isoformat(),
-        "patients": 1,
-        "failed": 0,
-        "running_since": None,
-        "late": False,
+    check = _passes_check(client)[1]
+    assert check == {
+        "ok": True,
+        "late": [],
+        "last_complete_at": {**check["last_complete_at"], "test_pass": run.finished_at.isoformat()},
     }
-    client.force_login(clinic_admin)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Nightly work" in page and "Test pass: last complete run finished" in page
     client.force_login(clinician)
     assert "Nightly work" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_health_fails_when_a_pass_failed_or_stalled(client, clinic, clinic_admin, seen):
+    client.force_login(clinic_admin)
+    PatientFactory(clinic=clinic)
+    spec = passes.pass_spec("test_pass")
+    # A first run going for longer than the pass's interval: stalled.
+    run = passes.pass_start("test_pass", dispatch=False)
+    PassRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - spec.expected_every - timedelta(minutes=1)
+    )
+    status, check = _passes_check(client)
+    assert status == 503 and check["ok"] is False and check["late"] == ["test_pass"]
+    # It completes: healthy again.
+    _run_all(run)
+    assert _passes_check(client)[1]["late"] == []
+    # A later run fails (a chunk gave up): unhealthy until a run completes.
+    failed = passes.pass_start("test_pass", dispatch=False)
+    PassRun.objects.filter(pk=failed.pk).update(status=RunStatus.FAILED, finished_at=timezone.now())
+    status, check = _passes_check(client)
+    assert status == 503 and check["late"] == ["test_pass"]

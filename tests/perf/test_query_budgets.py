@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from alerts.models import Alert, AlertKind, AlertUrgency
 from clinic.models import AuditAction, AuditEvent, Role
 from exercises.models import Exercise
 from programmes import services
@@ -112,6 +113,17 @@ def _staff(ctx, n):
         StaffMemberFactory(role=Role.RECEPTION, clinics=[ctx["clinic"]])
 
 
+def _alerts(ctx, n):
+    for patient in PatientFactory.create_batch(n, clinic=ctx["clinic"]):
+        Alert.objects.create(
+            patient=patient,
+            clinic=ctx["clinic"],
+            kind=AlertKind.PAIN_HIGH,
+            urgency=AlertUrgency.SOON,
+            summary="Pain",
+        )
+
+
 CHANGELISTS = [
     ("admin:patients_patient_changelist", _patients),
     ("admin:programmes_treatmentplan_changelist", _plans),
@@ -119,6 +131,7 @@ CHANGELISTS = [
     ("admin:clinic_auditevent_changelist", _audit_events),
     ("admin:exercises_exercise_changelist", _exercises),
     ("admin:clinic_staffmember_changelist", _staff),
+    ("admin:alerts_alert_changelist", _alerts),
 ]
 
 

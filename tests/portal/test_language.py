@@ -141,11 +141,39 @@ def test_progress_summaries_and_dates_are_in_polish(portal, polish):
     assert day.strftime("%B") not in body.split("Twój ból podczas samooceny")[1][:80]
 
 
-def test_untranslated_exercise_instructions_are_labelled_english(portal, polish, active_plan):
-    body = portal.get(reverse("portal:today")).content.decode()
-    assert "Po angielsku" in body and '<div lang="en">' in body
-    programme = portal.get(reverse("portal:programme")).content.decode()
-    assert "Po angielsku" in programme
+def test_library_exercises_are_in_polish_and_a_clinics_own_falls_back_to_english(
+    portal, polish, clinician, today
+):
+    from exercises.models import Exercise
+    from programmes import services
+    from tests.programmes.helpers import make_plan
+
+    plan = make_plan(polish, clinician, start_on=today)
+    own = Exercise.objects.create(
+        clinic=polish.clinic,
+        slug="our-heel-walk",
+        name="Heel walking (our version)",
+        body_region="ankle",
+        category="strength",
+        patient_steps="Walk on your heels.\nKeep your toes up.",
+        patient_feel="Work in the front of the shin.",
+    )
+    services.prescription_add(
+        plan=plan, exercise=own, by=clinician, dose={"sets": 2, "reps": 10, "start_on": today}
+    )
+    services.plan_activate(plan=plan, by=clinician)
+    for url in (reverse("portal:today"), reverse("portal:programme")):
+        body = portal.get(url).content.decode()
+        # The library's Alfredson heel drops: Polish name, steps and safety text.
+        assert "Ekscentryczne opuszczanie pięty, kolano proste" in body
+        assert "Zdrową nogą wespnij się na palce." in body
+        assert "Kiedy przerwać:" in body and "wyraźnie silniejszy" in body
+        assert "Eccentric heel drops" not in body
+        # The clinic's own exercise: English, labelled and marked so.
+        assert '<span lang="en">Heel walking (our version)</span>' in body
+        assert "Po angielsku" in body and '<ol class="exercise-steps" lang="en">' in body
+        assert "<li>Walk on your heels.</li>" in body
+        assert "2 x 10 powt." in body
 
 
 def test_the_messages_page_red_flag_notice_and_message_notice_are_in_polish(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 
 from exercises.models import Exercise
@@ -35,3 +36,12 @@ def make_plan(patient, by, *, slug: str | None = "achilles-alfredson", start_on:
         template=template(slug) if slug else None,
         **kw,
     )
+
+
+def pdf_text(tmp_path, data: bytes) -> str:
+    """The text of a PDF (poppler's pdftotext)."""
+    pdf = tmp_path / "text.pdf"
+    pdf.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout

@@ -15,19 +15,7 @@ from programmes.models import PrescriptionClip
 from tests.exercises.conftest import jpeg_bytes, mp4_bytes, stored_files, upload
 from tests.programmes.helpers import make_plan
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-        },
-    }
-    return tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 
 @pytest.fixture

@@ -14,20 +14,9 @@ from exercises import services
 from programmes import services as programme_services
 from programmes.pdf import HandoutFetcher
 from tests.exercises.conftest import jpeg_bytes, upload
-from tests.programmes.helpers import make_plan
+from tests.programmes.helpers import make_plan, pdf_text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "media": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media"), "base_url": None},
-        },
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 
 @pytest.fixture
@@ -55,14 +44,6 @@ def _first_page(tmp_path, data: bytes) -> Image.Image:
     return Image.open(tmp_path / "p1.png").convert("RGB")
 
 
-def _text(tmp_path, data: bytes) -> str:
-    pdf = tmp_path / "t.pdf"
-    pdf.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-
-
 def _red_pixels(image: Image.Image) -> int:
     return sum(1 for r, g, b in image.get_flattened_data() if r > 180 and g < 80 and b < 80)
 
@@ -78,7 +59,7 @@ def test_staff_and_patient_download_the_pdf_with_the_pictures_and_no_clinical_no
     colours = page.getcolors(maxcolors=1_000_000)
     assert colours and len(colours) > 10, "the first page is blank"
     assert _red_pixels(page) > 200, "the picture is not on the first page"
-    text = _text(tmp_path, staff.content)
+    text = pdf_text(tmp_path, staff.content)
     assert patient_record.clinic.name in text
     first = plan.current_version().prescriptions.order_by("phase", "order").first()
     assert first.exercise.name in text

@@ -404,7 +404,7 @@ def test_the_moved_on_detail_is_in_the_patients_language(
     patient_record.save()
     polish = client.get(reverse("portal:programme")).content.decode()
     assert "Clamshells zastąpiono ćwiczeniem Side-lying hip abduction (" in polish
-    assert f"{dose['sets']} x {dose['reps']} powtórzeń" in polish
+    assert f"{dose['sets']} x {dose['reps']} powt." in polish
     assert "is now" not in polish
 
 

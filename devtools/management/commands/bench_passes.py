@@ -15,17 +15,34 @@ import os
 import subprocess
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 
 from alerts.models import Alert, AttentionSignal
 from clinic.celery import app, worker_command
 from clinic.models import PassRun, RunStatus, StaffMember
-from clinic.passes import pass_start, registered_passes, run_summary
+from clinic.passes import pass_spec, pass_start, passes_sweep, registered_passes, run_summary
+from tracking.passes import ALERTS_EVALUATE
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (Linux VmHWM), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 class Command(BaseCommand):
@@ -36,6 +53,12 @@ class Command(BaseCommand):
         parser.add_argument("--passes", help="Comma-separated pass names (default: all).")
         parser.add_argument("--workers", default="1,2", help="Worker counts to try (1,2).")
         parser.add_argument("--timeout", type=int, default=1800, help="Seconds per run.")
+        parser.add_argument(
+            "--week",
+            action="store_true",
+            help="Then the alert rules for each of the last seven nights (nobody triaging) "
+            "and the open alerts per clinician after them (issue 22).",
+        )
 
     def handle(self, *args, **options):
         names = (
@@ -53,26 +76,77 @@ class Command(BaseCommand):
                 entry["patients"], entry["chunks"] = result["patients"], result["chunks"]
                 self.stdout.write(
                     f"{name}: {result['patients']:,} patients in {result['chunks']} chunks, "
-                    f"{count} worker(s): {result['seconds']:.1f} s"
+                    f"{count} worker(s): {result['seconds']:.1f} s "
+                    f"({result['patients_per_s']:,.0f} patients/s, "
+                    f"peak worker RSS {result['peak_rss_mb']:.0f} MB)"
                     + ("" if result["complete"] else " (NOT complete)")
                 )
+            entry["one_chunk"] = self._one_chunk(name)
+            self.stdout.write(
+                f"{name}: one chunk of {entry['one_chunk']['patients']} patients in process: "
+                f"{entry['one_chunk']['queries']} queries, {entry['one_chunk']['seconds']:.2f} s"
+            )
             figures["passes"][name] = entry
+        figures["alerts"] = self._open_alerts("after the passes")
+        if options["week"]:
+            nights = []
+            for back in range(6, -1, -1):
+                result = self._timed(
+                    ALERTS_EVALUATE,
+                    max(counts),
+                    options["timeout"],
+                    now=timezone.now() - timedelta(days=back),
+                )
+                nights.append(result["seconds"])
+            figures["alerts_after_week"] = {
+                **self._open_alerts("after a week of nightly alert passes"),
+                "night_seconds": nights,
+            }
+        if options["json"]:
+            Path(options["json"]).write_text(json.dumps(figures, indent=2))
+
+    def _open_alerts(self, when: str) -> dict:
         clinicians = StaffMember.objects.clinicians().count()
         open_alerts = Alert.objects.needs_action().count()
-        figures["alerts"] = {
+        figures = {
             "open_alerts": open_alerts,
             "clinicians": clinicians,
             "per_clinician": open_alerts / clinicians if clinicians else 0.0,
             "attention_signals": AttentionSignal.objects.count(),
+            "by_kind": dict(
+                Alert.objects.needs_action()
+                .order_by()
+                .values_list("kind")
+                .annotate(n=Count("id"))
+                .values_list("kind", "n")
+            ),
         }
         self.stdout.write(
-            f"open alerts {open_alerts:,} for {clinicians:,} clinicians "
-            f"({figures['alerts']['per_clinician']:.1f} each)"
+            f"{when}: open alerts {open_alerts:,} for {clinicians:,} clinicians "
+            f"({figures['per_clinician']:.1f} each; {figures['by_kind']}), "
+            f"{figures['attention_signals']:,} needs-attention signals"
         )
-        if options["json"]:
-            Path(options["json"]).write_text(json.dumps(figures, indent=2))
+        return figures
 
-    def _timed(self, name: str, count: int, timeout: int) -> dict:
+    def _one_chunk(self, name: str) -> dict:
+        """Queries and time of one full chunk's fast path, in this process."""
+        spec = pass_spec(name)
+        size = settings.PASS_CHUNK_SIZE or spec.chunk_size
+        patients = list(spec.eligible().order_by("pk")[:size])
+        started = time.monotonic()
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            if spec.run_bulk is not None:
+                spec.run_bulk(patients, timezone.now())
+            else:
+                for patient in patients:
+                    spec.run_patient(patient, timezone.now())
+        return {
+            "patients": len(patients),
+            "queries": len(queries),
+            "seconds": time.monotonic() - started,
+        }
+
+    def _timed(self, name: str, count: int, timeout: int, now: datetime | None = None) -> dict:
         queue = f"bench-passes-{uuid.uuid4().hex[:8]}"
         env = {**os.environ, "PASS_QUEUE": queue}
         names = [f"bench{i}-{queue}@localhost" for i in range(count)]
@@ -94,17 +168,26 @@ class Command(BaseCommand):
                 if time.monotonic() > deadline:
                     raise SystemExit("the pass workers did not start")
             started = time.monotonic()
-            run = pass_start(name)
+            run = pass_start(name, now=now)
             deadline = started + timeout
+            swept = time.monotonic()
             while time.monotonic() < deadline:
                 run.refresh_from_db()
                 if run.status != RunStatus.RUNNING:
                     break
                 time.sleep(0.5)
+                if time.monotonic() - swept > 30:
+                    # What beat does in production: queue lost chunks again
+                    # (a message lost to a flushed Redis database, say).
+                    swept = time.monotonic()
+                    with override_settings(PASS_REQUEUE_AFTER_S=60):
+                        passes_sweep()
             seconds = time.monotonic() - started
             summary = run_summary(run)
             return {
                 "seconds": seconds,
+                "patients_per_s": run.patient_count / seconds if seconds else 0.0,
+                "peak_rss_mb": max(_peak_rss_mb(w.pid) for w in workers),
                 "complete": run.status == RunStatus.COMPLETE,
                 "patients": run.patient_count,
                 "chunks": run.chunk_count,
