@@ -373,15 +373,20 @@ def test_the_nightly_pass_refreshes_stored_proposals_and_drops_a_paused_plans(
 ):
     from django.utils import timezone
 
+    from clinic.celery import app
+    from clinic.passes import registered_passes
     from tracking.models import PendingProposal
-    from tracking.passes import evaluate_patient
+    from tracking.passes import proposals_patient
+
+    assert "progression_proposals" in {spec.name for spec in registered_passes()}
+    assert app.conf.beat_schedule["progression-proposals"]["task"] == "tracking.proposals_refresh"
 
     _log_sessions(active_pfp, "clamshell", 6)  # written directly: nothing stored yet
     assert not PendingProposal.objects.exists()
-    evaluate_patient(patient_record, timezone.now())
+    proposals_patient(patient_record, timezone.now())
     assert PendingProposal.objects.get().kind == "progress"
     programme_services.plan_pause(plan=active_pfp, by=clinician, reason="Away")
-    evaluate_patient(patient_record, timezone.now())
+    proposals_patient(patient_record, timezone.now())
     assert not PendingProposal.objects.exists()
 
 
