@@ -12,9 +12,16 @@ queries per chunk); one patient's evaluation is the same code with one patient.
   ``Clinic.no_log_alert_days`` local days (default 5).
 - Pain: 7/10 or more, or 2 points or more above baseline (NPRS MCID 2 [S37, S38]).
   Baseline: the first NPRS response (the initial assessment); current: the
-  worst of the last 7 days' logged pain during exercise, the latest NPRS
-  response, and the latest check-in pain of the last 7 days. The portal runs
-  this rule right after a check-in; the nightly pass runs it again.
+  latest NPRS response and the latest check-in pain of the last 7 days (the
+  same measure as the baseline: the patient's pain, not pain while loading).
+  Pain logged during exercise raises the alert only at 7/10 or more: below
+  that, the plan's own pain rule judges it (``programmes.progression``; a
+  session over it proposes a regression on the plan, SPEC 4), because most
+  programmes allow some pain during exercise (SPEC 4.2 soreness expected,
+  4.4/4.8 up to 3/10, 4.5 two points above baseline). Claudication walking is
+  left out: walking to moderate-to-maximum claudication pain is the dose
+  (SPEC 4.1 [S78]). The portal runs this rule right after a check-in; the
+  nightly pass runs it again.
 - Outcome worse: the latest score of an instrument worse than the first by at
   least its MCID (``Instrument.change``; instruments whose MCID is context
   only, such as VISA-A, raise nothing).
@@ -46,12 +53,14 @@ from assessments.instruments import get_instrument
 from assessments.models import OutcomeResponse
 from patients.models import Patient
 from programmes.models import PlanStatus, TreatmentPlan
+from programmes.progression import CLAUDICATION_EXERCISES
 from tracking.adherence import Adherence, adherence_ranges_for
 from tracking.models import CheckIn, SessionLog
 
 PAIN_HIGH = 7  # SPEC 2.2 severe band starts at 7 (a convention [M])
 PAIN_RISE = 2  # NPRS MCID / MDC: 2 points [S37, S38]
 ADHERENCE_WINDOW_DAYS = 7
+LOGGED_DURING_EXERCISE = "logged during exercise"
 
 
 @dataclass(frozen=True)
@@ -88,11 +97,13 @@ ALERT_RULE_DOCS: tuple[AlertRuleDoc, ...] = (
     AlertRuleDoc(
         AlertKind.PAIN_HIGH,
         f"Pain {PAIN_HIGH}/10 or more, or {PAIN_RISE} points or more above the baseline NPRS, "
-        f"in the last {ADHERENCE_WINDOW_DAYS} days: the worst pain logged during exercise, "
-        "the latest NPRS response, or the latest check-in pain.",
+        f"in the last {ADHERENCE_WINDOW_DAYS} days: the latest NPRS response or the latest "
+        f"check-in pain. Pain logged during exercise only at {PAIN_HIGH}/10 or more (below "
+        "that the plan's pain rule proposes a regression; claudication walking, where pain "
+        "is the dose, is left out).",
         AlertUrgency.SOON,
-        "2.2",
-        ("S37", "S38"),
+        "2.2, 4, 4.1",
+        ("S37", "S38", "S78"),
     ),
     AlertRuleDoc(
         AlertKind.OUTCOME_WORSE,
@@ -155,9 +166,14 @@ def _facts(patients: list[Patient], todays: dict, *, pain_only: bool = False) ->
         if complete:
             # Versions are never mixed in one trend (SPEC 6.1).
             facts[pk].series.setdefault((code, version), []).append(total)
-    for pk, day, pain in SessionLog.objects.filter(
-        patient__in=ids, performed_on__gte=earliest, pain_during__isnull=False
-    ).values_list("patient_id", "performed_on", "pain_during"):
+    for pk, day, pain in (
+        SessionLog.objects.filter(
+            patient__in=ids, performed_on__gte=earliest, pain_during__isnull=False
+        )
+        # SPEC 4.1 [S78]: walking to moderate-to-maximum claudication is the dose.
+        .exclude(prescription__exercise__slug__in=CLAUDICATION_EXERCISES)
+        .values_list("patient_id", "performed_on", "pain_during")
+    ):
         if day >= todays[pk] - timedelta(days=ADHERENCE_WINDOW_DAYS):
             worst = facts[pk].worst_logged_pain
             facts[pk].worst_logged_pain = pain if worst is None else max(worst, pain)
@@ -268,14 +284,19 @@ def _check_pain(patient, today: date, facts: _Facts) -> Finding:
     baseline = nprs[0] if nprs else None
     candidates: list[tuple[str, float]] = []
     if facts.worst_logged_pain is not None:
-        candidates.append(("logged during exercise", facts.worst_logged_pain))
+        candidates.append((LOGGED_DURING_EXERCISE, facts.worst_logged_pain))
     if len(nprs) > 1:
         candidates.append(("latest NPRS", nprs[-1]))
     if facts.check_in_pain is not None:
         candidates.append(("reported at check-in", facts.check_in_pain))
     for source, value in candidates:
         high = value >= PAIN_HIGH
-        rise = baseline is not None and value - baseline >= PAIN_RISE
+        # Exercise pain against the baseline is the plan's pain rule's to judge (SPEC 4).
+        rise = (
+            baseline is not None
+            and source != LOGGED_DURING_EXERCISE
+            and value - baseline >= PAIN_RISE
+        )
         if high or rise:
             detail = f"Pain {value:g}/10 {source}"
             if baseline is not None:

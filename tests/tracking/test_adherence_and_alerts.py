@@ -134,6 +134,49 @@ def test_pain_two_points_over_baseline_and_outcome_worse_by_mcid(patient_record,
     assert AlertKind.PAIN_HIGH in {a.kind for a in raised}
 
 
+def _baseline_nprs(patient, total):
+    assessment = AssessmentFactory(patient=patient, assessed_on=START)
+    OutcomeResponse.objects.create(
+        assessment=assessment,
+        patient=patient,
+        instrument_code="nprs",
+        instrument_version="1",
+        scoring_rule_version="x",
+        total=total,
+        complete=True,
+        assessed_on=START,
+    )
+
+
+def _pain_kinds(plan, day):
+    return {a.kind for a in alerts_evaluate_patient(plan.patient, today=day)}
+
+
+def test_exercise_pain_alerts_only_when_severe_the_plan_judges_the_rest(plan):
+    # Baseline NPRS 2; Alfredson allows soreness (SPEC 4.2): 6/10 while loading is
+    # the plan's pain rule's to judge (a regression proposal), not an alert.
+    _baseline_nprs(plan.patient, 2)
+    _log(plan, START + timedelta(2), 1, pain=6)
+    assert AlertKind.PAIN_HIGH not in _pain_kinds(plan, START + timedelta(3))
+    _log(plan, START + timedelta(3), 1, pain=7)  # severe (SPEC 2.2): an alert
+    assert AlertKind.PAIN_HIGH in _pain_kinds(plan, START + timedelta(3))
+
+
+def test_claudication_walking_pain_is_the_dose_not_an_alert(plan):
+    from exercises.models import Exercise
+    from programmes.progression import CLAUDICATION_EXERCISES
+
+    walking = Exercise.objects.get(slug=sorted(CLAUDICATION_EXERCISES)[0], clinic=None)
+    version = plan.version_on(START)
+    first = version.prescriptions.order_by("pk").first()
+    type(first).objects.filter(pk=first.pk).update(exercise=walking)
+    _log(plan, START + timedelta(2), 1, pain=9, only=walking.slug)  # SPEC 4.1 [S78]
+    assert AlertKind.PAIN_HIGH not in _pain_kinds(plan, START + timedelta(3))
+    other = version.prescriptions.exclude(pk=first.pk).first()
+    _log(plan, START + timedelta(3), 1, pain=9, only=other.exercise.slug)
+    assert AlertKind.PAIN_HIGH in _pain_kinds(plan, START + timedelta(3))
+
+
 def test_preferences_page_validates_and_saves_with_audit(client, reception, patient_record):
     client.force_login(reception)  # reminder times are not clinical: reception may set them
     url = reverse("reminders:preferences", args=[patient_record.pk])
