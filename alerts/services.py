@@ -59,7 +59,7 @@ def alert_raise(
     decision = _raise_decision(latest, kind)
     if decision == "open":
         assert latest is not None
-        return Alert.objects.get(pk=latest.pk)
+        return _escalated(Alert.objects.get(pk=latest.pk), urgency, summary)
     if decision == "quiet":
         return None
     try:
@@ -73,6 +73,16 @@ def alert_raise(
             )
     except IntegrityError:
         return Alert.objects.unresolved().get(patient=patient, kind=kind)
+
+
+def _escalated(alert: Alert, urgency: AlertUrgency, summary: str) -> Alert:
+    """An open alert raised again with a more urgent finding (new weakness on top
+    of a worsening sciatica, say) takes the new urgency and summary: it must sort
+    and notify as the worse finding does. Never made less urgent here."""
+    if urgency < alert.urgency:
+        alert.urgency, alert.summary = urgency, summary[:300]
+        alert.save(update_fields=["urgency", "summary"])
+    return alert
 
 
 def _pairs(pairs: list[tuple[UUID, str]]) -> Q:

@@ -139,6 +139,24 @@ def test_an_acknowledged_alert_is_the_one_returned(patient_record, clinician):
     assert again.pk == alert.pk
 
 
+def test_an_open_alert_raised_again_more_urgently_escalates_never_the_reverse(
+    patient_record, clinician
+):
+    kind = AlertKind.SCIATICA_WORSE  # worsening, then new weakness (SPEC 1.9)
+    soon = alert_raise(
+        patient=patient_record, kind=kind, urgency=AlertUrgency.SOON, summary="spreading"
+    )
+    urgent = alert_raise(
+        patient=patient_record, kind=kind, urgency=AlertUrgency.URGENT, summary="new weakness"
+    )
+    assert urgent.pk == soon.pk
+    stored = Alert.objects.get(pk=soon.pk)
+    assert (stored.urgency, stored.summary) == (AlertUrgency.URGENT, "new weakness")
+    alert_raise(patient=patient_record, kind=kind, urgency=AlertUrgency.SOON, summary="later")
+    stored.refresh_from_db()
+    assert (stored.urgency, stored.summary) == (AlertUrgency.URGENT, "new weakness")
+
+
 def test_red_flags_raise_every_time(patient_record, clinician):
     kinds = (AlertKind.RED_FLAG_REPORTED, AlertKind.REMINDER_FAILED)
     for kind in kinds:
