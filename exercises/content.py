@@ -83,3 +83,15 @@ def patient_text(exercise: Any, language: str | None = None) -> PatientText:
         stop=entry.get("stop", "") if exercise.patient_stop else "",
         language=code,
     )
+
+
+def library_name(slug: str, english: str, language: str | None = None) -> str:
+    """A shipped exercise's name in ``language`` (the active one by default), from
+    its slug alone, for text stored earlier (a progression notice); ``english``
+    when there is no translation. Only for exercises of the shipped library: the
+    caller passes the slug of a clinic's own exercise as ""."""
+    code = base_language(language or translation.get_language())
+    if code == ENGLISH or not slug:
+        return english
+    entry = LIBRARY_TRANSLATIONS.get(code, {}).get(slug)
+    return entry["name"] if entry and entry.get("name") else english

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from alerts.models import Alert
 from clinic.dates import BoundedDateField, bounded_dates
 from clinic.models import ClinicScopedQuerySet, StaffMember
+from exercises.content import library_name
 from exercises.models import SESSIONS_PER_DAY_MAX, dose_text
 from patients.models import Patient
 from programmes.models import Prescription, ProgrammeVersion
@@ -335,14 +336,15 @@ class ProgressionDecision(models.Model):
         if not parts:
             return self.change
         after = dose_text(**parts["dose_after"])
+        old = library_name(parts.get("exercise_slug", ""), parts["exercise"])
         if parts["to_exercise"]:
             return gettext("%(old)s is now %(new)s (%(dose)s)") % {
-                "old": parts["exercise"],
-                "new": parts["to_exercise"],
+                "old": old,
+                "new": library_name(parts.get("to_exercise_slug", ""), parts["to_exercise"]),
                 "dose": after,
             }
         return gettext("%(exercise)s: now %(dose)s (was %(before)s)") % {
-            "exercise": parts["exercise"],
+            "exercise": old,
             "dose": after,
             "before": dose_text(**parts["dose_before"]),
         }

@@ -294,6 +294,10 @@ def _dose_after(p: Prescription, changes: dict[str, int]) -> str:
 DOSE_FIELDS = ("sets", "reps", "hold_s", "duration_min")
 
 
+def _library_slug(exercise: Exercise | None) -> str:
+    return exercise.slug if exercise is not None and exercise.clinic_id is None else ""
+
+
 def change_parts(p: Prescription, exercise: Exercise | None, changes: dict[str, int]) -> dict:
     """What changed, as data (stored with the decision): the patient's notice renders it
     in the patient's language at display time (``ProgressionDecision.change_for_patient``)."""
@@ -301,6 +305,9 @@ def change_parts(p: Prescription, exercise: Exercise | None, changes: dict[str, 
     return {
         "exercise": p.exercise.name,
         "to_exercise": exercise.name if exercise is not None else "",
+        # Slugs of shipped exercises only: the notice names them in the patient's language.
+        "exercise_slug": _library_slug(p.exercise),
+        "to_exercise_slug": _library_slug(exercise),
         "dose_before": before,
         "dose_after": {**before, **changes},
     }

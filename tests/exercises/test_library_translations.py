@@ -114,3 +114,12 @@ def test_dose_lines_in_polish_and_unchanged_in_english():
         assert dose_text(sets=3, reps=None, hold_s=45, duration_min=None) == (
             "3 x przytrzymanie 45 s"
         )
+
+
+def test_a_stored_notice_names_a_shipped_exercise_in_the_patients_language():
+    library_name = content.library_name
+    assert library_name("clamshell", "Clamshells", "pl") == "Muszelka"
+    assert library_name("clamshell", "Clamshells", "en") == "Clamshells"
+    # A clinic's own exercise is stored without a slug: its own name, as written.
+    assert library_name("", "Our step-ups", "pl") == "Our step-ups"
+    assert library_name("no-such-exercise", "Something", "pl") == "Something"

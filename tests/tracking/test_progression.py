@@ -408,7 +408,8 @@ def test_the_moved_on_detail_is_in_the_patients_language(
     patient_record.preferred_language = "pl"
     patient_record.save()
     polish = client.get(reverse("portal:programme")).content.decode()
-    assert "Clamshells zastąpiono ćwiczeniem Side-lying hip abduction (" in polish
+    # The shipped exercises by their Polish library names (issue 18).
+    assert "Muszelka zastąpiono ćwiczeniem Odwodzenie nogi w leżeniu na boku (" in polish
     assert f"{dose['sets']} x {dose['reps']} powt." in polish
     assert "is now" not in polish
 
