@@ -7,7 +7,15 @@ from datetime import timedelta
 from django import forms
 
 from clinic.dates import model_date_formfield
-from tracking.models import SESSION_NOTE_MAX, Effort, SessionLog, SessionOutcome, SkipReason
+from tracking.models import (
+    CLAUDICATION_ONSET_MAX_MIN,
+    SESSION_NOTE_MAX,
+    Effort,
+    MorningPain,
+    SessionLog,
+    SessionOutcome,
+    SkipReason,
+)
 from tracking.services import PHONE_LOG_DAYS_BACK
 
 
@@ -50,6 +58,18 @@ class PhoneSessionForm(forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "—"), *[(str(v), label) for v, label in Effort.choices]],
+    )
+    # Issue 14: the progression rules' questions, as the portal asks them (optional).
+    previous_next_morning = forms.ChoiceField(
+        label="Pain back to usual the morning after the previous session?",
+        required=False,
+        choices=[("", "—"), *MorningPain.choices],
+    )
+    claudication_onset_min = forms.IntegerField(
+        label="Minutes walked before the leg pain started (walking exercises)",
+        required=False,
+        min_value=0,
+        max_value=CLAUDICATION_ONSET_MAX_MIN,
     )
     note = forms.CharField(
         label="Note",

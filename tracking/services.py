@@ -26,6 +26,7 @@ from clinic.models import AuditAction, StaffMember
 from patients.models import Patient
 from programmes import api
 from programmes.models import PauseSource, Prescription
+from programmes.progression import CLAUDICATION_EXERCISES
 from programmes.services import plan_pause
 from tracking import progression, sciatica, self_screen
 from tracking.alert_rules import pain_check
@@ -197,12 +198,15 @@ def session_log_by_phone(
     reps_done: int | None = None,
     duration_min_done: int | None = None,
     note: str = "",
+    previous_next_morning: str = "",
+    claudication_onset_min: int | None = None,
     request: HttpRequest | None = None,
 ) -> SessionLog:
     """A session the patient reported by phone, logged by a clinician on their
     behalf (issue 13): it counts like any other log, marked as entered by
     staff, audited. ``lineage`` names the exercise across programme versions;
-    the log points at the version in force on ``performed_on``."""
+    the log points at the version in force on ``performed_on``. The progression
+    rules' answers (issue 14) can be given too, as in the portal."""
     today = patient.local_today()
     if performed_on > today:
         raise ActivityError("A session cannot be logged for a day that has not come yet.")
@@ -217,6 +221,10 @@ def session_log_by_phone(
     )
     if prescription is None:
         raise ActivityError("That exercise was not in the programme on that day.")
+    if claudication_onset_min is not None and (
+        prescription.exercise.slug not in CLAUDICATION_EXERCISES
+    ):
+        raise ActivityError("Minutes before the leg pain started apply to walking exercises only.")
     log = session_log_save(
         patient=patient,
         prescription=prescription,
@@ -231,6 +239,8 @@ def session_log_by_phone(
         difficulty=difficulty,
         entered_by=staff_member,
         note=note,
+        previous_next_morning=previous_next_morning,
+        claudication_onset_min=claudication_onset_min,
     )
     audit_record(
         action=AuditAction.SESSION_BY_PHONE, request=request, actor=by, obj=log, patient=patient

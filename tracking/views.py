@@ -122,6 +122,8 @@ class SessionByPhoneView(SessionLogView):
                     reps_done=c["reps_done"],
                     duration_min_done=c["duration_min_done"],
                     note=c["note"],
+                    previous_next_morning=c["previous_next_morning"],
+                    claudication_onset_min=c["claudication_onset_min"],
                     by=request.user,
                     staff_member=self.staff_member,
                     request=request,

@@ -84,3 +84,31 @@ def test_bad_input_is_refused_with_a_message_and_nothing_stored(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not SessionLog.objects.exists()
+
+
+def test_the_progression_answers_can_be_taken_by_phone(client, clinician, patient_record, plan):
+    # Issue 14: "back to usual by the next morning?" as the portal asks it; the
+    # claudication onset only for walking exercises (SPEC 2.5b, 4.1).
+    from tracking.models import MorningPain
+
+    client.force_login(clinician)
+    url = reverse("tracking:session-by-phone", args=[patient_record.pk])
+    yesterday = patient_record.local_today() - timedelta(days=1)
+    p = plan.current_version().prescriptions.order_by("order", "id").first()
+    answer = MorningPain.values[-1]
+    form = {
+        "performed_on": yesterday.isoformat(),
+        "exercise": str(p.lineage),
+        "session_number": "1",
+        "outcome": "done",
+        "previous_next_morning": answer,
+    }
+    assert client.post(url, form).status_code == 302
+    assert SessionLog.objects.get(patient=patient_record).previous_next_morning == answer
+
+    refused = client.post(url, {**form, "claudication_onset_min": "6"})
+    assert refused.status_code == 400
+    assert "apply to walking exercises only" in refused.content.decode()
+    assert SessionLog.objects.get(patient=patient_record).claudication_onset_min is None
+    too_long = client.post(url, {**form, "claudication_onset_min": "999"})
+    assert "less than or equal to 120" in too_long.content.decode()
