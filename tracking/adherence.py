@@ -147,37 +147,8 @@ class ExerciseAdherence:
 
 def _versions(patient) -> list[ProgrammeVersion]:
     """Published versions of every activated plan, prescriptions prefetched,
-    each with its plan's pauses as ``paused_ranges`` (one more query)."""
-    versions = list(
-        ProgrammeVersion.objects.published()
-        .filter(plan__patient=patient)
-        .exclude(plan__status=PlanStatus.DRAFT)
-        .prefetch_related(
-            Prefetch(
-                "prescriptions",
-                queryset=Prescription.objects.select_related("exercise").only(
-                    "id",
-                    "version_id",
-                    "lineage",
-                    "start_on",
-                    "end_on",
-                    "days_of_week",
-                    "sessions_per_day",
-                    "exercise__id",
-                    "exercise__name",
-                ),
-            )
-        )
-    )
-    if versions:
-        pauses: dict = defaultdict(list)
-        for plan_id, started, ended in PlanPause.objects.filter(plan__patient=patient).values_list(
-            "plan_id", "started_on", "ended_on"
-        ):
-            pauses[plan_id].append((started, ended))
-        for version in versions:
-            version.paused_ranges = pauses.get(version.plan_id, [])  # type: ignore[attr-defined]
-    return versions
+    each with its plan's pauses as ``paused_ranges`` (``_versions_many`` for one)."""
+    return _versions_many([patient.pk]).get(patient.pk, [])
 
 
 def _paused(version: ProgrammeVersion, day: date) -> bool:
@@ -354,9 +325,10 @@ def adherence_overview(patient: Patient, *, today: date | None = None) -> Adhere
 
 
 def _versions_many(patient_ids: list) -> dict:
-    """``_versions`` for many patients at once: patient id -> published versions
-    with their prescriptions and ``paused_ranges``. Three queries, whatever the
-    number of patients: versions, prescriptions, pauses."""
+    """Patient id -> published versions of every activated plan, with their
+    prescriptions (and exercise names) and each plan's pauses as
+    ``paused_ranges``. Three queries, whatever the number of patients:
+    versions, prescriptions, pauses."""
     versions: dict = defaultdict(list)
     for version in (
         ProgrammeVersion.objects.published()
@@ -367,7 +339,8 @@ def _versions_many(patient_ids: list) -> dict:
         .prefetch_related(
             Prefetch(
                 "prescriptions",
-                queryset=Prescription.objects.only(
+                # The exercise's name for the per-exercise rows (one join, no query).
+                queryset=Prescription.objects.select_related("exercise").only(
                     "id",
                     "version_id",
                     "lineage",
@@ -375,6 +348,8 @@ def _versions_many(patient_ids: list) -> dict:
                     "end_on",
                     "days_of_week",
                     "sessions_per_day",
+                    "exercise__id",
+                    "exercise__name",
                 ),
             )
         )
