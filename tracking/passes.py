@@ -17,7 +17,7 @@ from programmes.models import PlanStatus, TreatmentPlan
 from tracking.adherence import adherence_snapshot_weeks_many, snapshot_weeks
 from tracking.alert_rules import alerts_evaluate_many
 from tracking.models import PendingProposal
-from tracking.progression import proposals_refresh_patient
+from tracking.progression import proposals_refresh_patients
 
 ADHERENCE_SNAPSHOTS = "adherence_snapshots"
 ALERTS_EVALUATE = "alerts_evaluate"
@@ -66,10 +66,15 @@ def _with_plan_or_proposals() -> QuerySet[Patient]:
     ).select_related("clinic")
 
 
-def proposals_patient(patient: Patient, now: datetime) -> int:
+def proposals_patients(patients: list[Patient], now: datetime) -> int:
     """The stored progression proposals the caseload lists (issue 14), refreshed nightly
-    too, so a changed clinic setting or programme is caught; ended plans' rows go."""
-    return proposals_refresh_patient(patient)
+    too, so a changed clinic setting or programme is caught; ended plans' rows go. A
+    chunk in a constant number of queries (the fast path)."""
+    return proposals_refresh_patients(patients)
+
+
+def proposals_patient(patient: Patient, now: datetime) -> int:
+    return proposals_patients([patient], now)
 
 
 register_pass(
@@ -96,5 +101,6 @@ register_pass(
         label="Progression proposals",
         eligible=_with_plan_or_proposals,
         run_patient=proposals_patient,
+        run_bulk=proposals_patients,
     )
 )

@@ -32,7 +32,8 @@ regression link or a dose step down.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -40,7 +41,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 
 from assessments.models import OutcomeResponse
@@ -48,7 +49,7 @@ from clinic.models import Clinic
 from exercises.models import Exercise, dose_text
 from patients.models import Patient
 from programmes import services as programme_services
-from programmes.models import PlanStatus, Prescription, TreatmentPlan
+from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
 from programmes.progression import PainRule, dose_step, pain_rule_for
 from tracking.models import (
     DecisionStatus,
@@ -324,46 +325,75 @@ def _step(p: Prescription, kind: str, rule: PainRule) -> tuple[Exercise | None, 
     return None, {}, ""
 
 
+def baseline_pains(patient_ids: Collection[UUID]) -> dict[UUID, float]:
+    """Patient id -> the first NPRS score (the initial assessment), as the pain alert
+    rule uses. One query, whatever the number of patients."""
+    return dict(
+        OutcomeResponse.objects.filter(
+            patient_id__in=patient_ids, instrument_code="nprs", total__isnull=False
+        )
+        .order_by("patient_id", "assessed_on", "created_at")
+        .distinct("patient_id")
+        .values_list("patient_id", "total")
+    )
+
+
 def baseline_pain(patient: Patient) -> float | None:
-    """The first NPRS score (the initial assessment), as the pain alert rule uses."""
-    return (
-        OutcomeResponse.objects.filter(patient=patient, instrument_code="nprs", total__isnull=False)
-        .order_by("assessed_on", "created_at")
-        .values_list("total", flat=True)
-        .first()
-    )
+    return baseline_pains([patient.pk]).get(patient.pk)
 
 
-def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
-    """One proposal per exercise of the plan's current version (active plans only).
-    Four queries whatever the number of exercises."""
-    if plan.status != PlanStatus.ACTIVE:
-        return []
-    version = plan.current_version()
-    if version is None:
-        return []
-    rows = list(
-        version.prescriptions.select_related(
-            "exercise__progression", "exercise__regression"
-        ).order_by("phase", "order")
+def _current_prescriptions(plans: Sequence[TreatmentPlan]) -> dict[UUID, list[Prescription]]:
+    """Plan id -> the prescriptions of its current version (the latest number, as
+    ``TreatmentPlan.current_version``), in phase order, each version holding its plan.
+    One query."""
+    by_id = {plan.pk: plan for plan in plans}
+    latest = (
+        ProgrammeVersion.objects.filter(plan_id__in=by_id)
+        .order_by("plan_id", "-number")
+        .distinct("plan_id")
+        .values("id")
     )
-    lineages = [p.lineage for p in rows]
-    since: dict[UUID, datetime] = {}
-    for lineage, decided_at in (
-        ProgressionDecision.objects.filter(plan=plan, lineage__in=lineages)
-        .order_by("decided_at")
-        .values_list("lineage", "decided_at")
+    rows: dict[UUID, list[Prescription]] = defaultdict(list)
+    for p in (
+        Prescription.objects.filter(version__in=latest)
+        .select_related("version", "exercise__progression", "exercise__regression")
+        .order_by("phase", "order")
     ):
-        since[lineage] = decided_at
-    logs: dict[UUID, list[LogFact]] = {lineage: [] for lineage in lineages}
+        p.version.plan = by_id[p.version.plan_id]
+        rows[p.version.plan_id].append(p)
+    return rows
+
+
+def _logs_since_decisions(
+    plans: Sequence[TreatmentPlan], rows: dict[UUID, list[Prescription]]
+) -> dict[tuple[UUID, UUID], list[LogFact]]:
+    """(plan id, lineage) -> the logs of that exercise after its lineage's latest
+    decision, oldest first. Two queries: decisions, logs."""
+    logs: dict[tuple[UUID, UUID], list[LogFact]] = {
+        (plan_id, p.lineage): [] for plan_id, ps in rows.items() for p in ps
+    }
+    if not logs:
+        return logs
+    plan_ids = list(rows)
+    lineages = {lineage for _, lineage in logs}
+    patient_of = {plan.pk: plan.patient_id for plan in plans}
+    since: dict[tuple[UUID, UUID], datetime] = {}
+    for plan_id, lineage, decided_at in (
+        ProgressionDecision.objects.filter(plan_id__in=plan_ids, lineage__in=lineages)
+        .order_by("decided_at")
+        .values_list("plan_id", "lineage", "decided_at")
+    ):
+        since[(plan_id, lineage)] = decided_at
     for row in (
         SessionLog.objects.filter(
-            patient_id=plan.patient_id,
-            prescription__version__plan=plan,
+            patient_id__in=set(patient_of.values()),
+            prescription__version__plan_id__in=plan_ids,
             prescription__lineage__in=lineages,
         )
         .order_by("performed_on", "session_number", "logged_at")
         .values(
+            "patient_id",
+            "prescription__version__plan_id",
             "prescription__lineage",
             "logged_at",
             "performed_on",
@@ -376,19 +406,30 @@ def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
             "claudication_onset_min",
         )
     ):
-        lineage = row.pop("prescription__lineage")
+        plan_id = row.pop("prescription__version__plan_id")
+        key = (plan_id, row.pop("prescription__lineage"))
         logged_at = row.pop("logged_at")
-        if lineage in since and logged_at <= since[lineage]:
+        if row.pop("patient_id") != patient_of[plan_id] or key not in logs:
             continue
-        logs[lineage].append(LogFact(**row))
+        if key in since and logged_at <= since[key]:
+            continue
+        logs[key].append(LogFact(**row))
+    return logs
+
+
+def _plan_proposals(
+    plan: TreatmentPlan,
+    rows: list[Prescription],
+    logs: dict[tuple[UUID, UUID], list[LogFact]],
+    baseline: float | None,
+) -> list[Proposal]:
     template_slug = plan.template.slug if plan.template_id and plan.template else None
     rule = pain_rule_for(template_slug)
     thresholds = Thresholds.for_clinic(plan.patient.clinic)
-    baseline = baseline_pain(plan.patient)
     proposals = []
     for p in rows:
         verdict = judge(
-            logs[p.lineage],
+            logs[(plan.pk, p.lineage)],
             rule=rule,
             thresholds=thresholds,
             baseline=baseline,
@@ -408,11 +449,41 @@ def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
     return proposals
 
 
-def proposals_refresh(plan: TreatmentPlan) -> int:
-    """Store the plan's actionable proposals for the caseload (``PendingProposal``),
-    replacing the previous ones; none for a plan that is not active. Returns the count."""
-    fresh = [p for p in proposals_for_plan(plan) if p.kind != ProgressionKind.HOLD]
-    PendingProposal.objects.filter(plan=plan).delete()
+def proposals_for_plans(plans: Sequence[TreatmentPlan]) -> dict[UUID, list[Proposal]]:
+    """Plan id -> one proposal per exercise of its current version (active plans only;
+    the others get none). Four queries whatever the number of plans and exercises:
+    prescriptions, decisions, logs, baselines (the plans' template and clinic are read
+    from the plans: select them with the plans)."""
+    active = [plan for plan in plans if plan.status == PlanStatus.ACTIVE]
+    found: dict[UUID, list[Proposal]] = {plan.pk: [] for plan in plans}
+    if not active:
+        return found
+    rows = _current_prescriptions(active)
+    if not rows:
+        return found
+    logs = _logs_since_decisions(active, rows)
+    baselines = baseline_pains({plan.patient_id for plan in active})
+    for plan in active:
+        found[plan.pk] = _plan_proposals(
+            plan, rows.get(plan.pk, []), logs, baselines.get(plan.patient_id)
+        )
+    return found
+
+
+def proposals_for_plan(plan: TreatmentPlan) -> list[Proposal]:
+    """One proposal per exercise of the plan's current version (active plans only)."""
+    return proposals_for_plans([plan])[plan.pk]
+
+
+def proposals_refresh_many(plans: Sequence[TreatmentPlan]) -> int:
+    """Store the plans' actionable proposals for the caseload (``PendingProposal``),
+    replacing the previous ones; none for a plan that is not active. Returns the count.
+    Six queries at most whatever the number of plans: the four reads, a delete, an insert."""
+    if not plans:
+        return 0
+    found = proposals_for_plans(plans)
+    fresh = [(plan, p) for plan in plans for p in found[plan.pk] if p.kind != ProgressionKind.HOLD]
+    PendingProposal.objects.filter(plan__in=[plan.pk for plan in plans]).delete()
     PendingProposal.objects.bulk_create(
         PendingProposal(
             patient_id=plan.patient_id,
@@ -423,20 +494,33 @@ def proposals_refresh(plan: TreatmentPlan) -> int:
             reason=p.reason[:300],
             change=p.change[:300],
         )
-        for p in fresh
+        for plan, p in fresh
     )
     return len(fresh)
 
 
+def proposals_refresh(plan: TreatmentPlan) -> int:
+    return proposals_refresh_many([plan])
+
+
+def proposals_refresh_patients(patients: Sequence[Patient]) -> int:
+    """Every plan of the patients (the nightly pass): active plans' proposals afresh,
+    and the stale rows of ended plans go. Seven queries at most, whatever the number of
+    patients: the plans, then ``proposals_refresh_many``."""
+    plans = (
+        TreatmentPlan.objects.filter(patient__in=[patient.pk for patient in patients])
+        .filter(
+            Q(status=PlanStatus.ACTIVE)
+            | Exists(PendingProposal.objects.filter(plan=OuterRef("pk")))
+        )
+        .select_related("template", "patient__clinic")
+        .order_by("pk")
+    )
+    return proposals_refresh_many(list(plans))
+
+
 def proposals_refresh_patient(patient: Patient) -> int:
-    """Every plan of the patient (the nightly pass): stale rows of ended plans go too."""
-    plans = TreatmentPlan.objects.filter(patient=patient).filter(
-        Q(status=PlanStatus.ACTIVE) | Q(pending_proposals__isnull=False)
-    )
-    return sum(
-        proposals_refresh(plan)
-        for plan in plans.select_related("template", "patient__clinic").distinct()
-    )
+    return proposals_refresh_patients([patient])
 
 
 def _current(plan: TreatmentPlan, lineage: UUID) -> Proposal:
