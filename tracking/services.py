@@ -8,6 +8,7 @@ Typed keyword-only services (``<entity>_<action>``); pages read through
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,7 +29,7 @@ from programmes import api
 from programmes.models import PauseSource, Prescription
 from programmes.progression import CLAUDICATION_EXERCISES
 from programmes.services import plan_pause
-from tracking import progression, sciatica, self_screen
+from tracking import sciatica, self_screen, tasks
 from tracking.alert_rules import pain_check
 from tracking.models import (
     CLAUDICATION_ONSET_MAX_MIN,
@@ -38,6 +39,8 @@ from tracking.models import (
     SessionLog,
     SessionOutcome,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class ActivityError(Exception):
@@ -165,9 +168,18 @@ def session_log_save(
             log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
     except IntegrityError:  # a double tap raced us: update the winner's row
         log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
-    # The caseload lists proposals as stored: refreshed as each log arrives (issue 14).
-    progression.proposals_refresh(prescription.version.plan)
+    # The caseload lists proposals as stored: refreshed after each log (issue 14), off
+    # the patient's request.
+    plan_id = str(prescription.version.plan_id)
+    transaction.on_commit(lambda: _queue_proposals_refresh(plan_id))
     return log
+
+
+def _queue_proposals_refresh(plan_id: str) -> None:
+    try:
+        tasks.plan_proposals_refresh.delay(plan_id)
+    except Exception as error:  # broker down: the nightly pass stores them
+        logger.warning("proposals not queued for plan %s: %s", plan_id, type(error).__name__)
 
 
 # How far back a session reported by phone may be dated (a bounded date: the

@@ -335,25 +335,33 @@ def test_decisions_are_in_the_subject_access_export(client, clinician, active_pf
 
 @pytest.mark.django_db
 def test_a_log_refreshes_the_stored_proposals_and_the_caseload_lists_them(
-    client, clinician, patient_record, active_pfp
+    client, clinician, patient_record, active_pfp, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from tracking import tasks
     from tracking.models import PendingProposal
     from tracking.services import session_log_save
 
+    queued: list[tuple] = []
+    monkeypatch.setattr(tasks.plan_proposals_refresh, "delay", lambda *args: queued.append(args))
     rx = active_pfp.current_version().prescriptions.get(exercise__slug="step-down")
     due = [START + timedelta(days=n) for n in range(14) if rx.is_due_on(START + timedelta(days=n))]
-    session_log_save(
-        patient=patient_record, prescription=rx, performed_on=due[0], session_number=1,
-        outcome="skipped", skip_reason="pain",
-    )  # fmt: skip
+
+    def log_and_run_the_task(day):
+        queued.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            session_log_save(
+                patient=patient_record, prescription=rx, performed_on=day, session_number=1,
+                outcome="skipped", skip_reason="pain",
+            )  # fmt: skip
+        assert queued == [(str(active_pfp.pk),)]  # after the commit, the plan's id only
+        tasks.plan_proposals_refresh.run(*queued[0])
+
+    log_and_run_the_task(due[0])
     assert not PendingProposal.objects.exists()  # one skip for pain: hold
     client.force_login(clinician)
     page = client.get(reverse("tracking:caseload")).content.decode()
     assert "to review" not in page
-    session_log_save(
-        patient=patient_record, prescription=rx, performed_on=due[1], session_number=1,
-        outcome="skipped", skip_reason="pain",
-    )  # fmt: skip
+    log_and_run_the_task(due[1])
     stored = PendingProposal.objects.get()
     assert (stored.kind, stored.lineage, stored.plan) == ("regress", rx.lineage, active_pfp)
     assert stored.reason.startswith("Skipped 2 sessions for pain")
