@@ -59,7 +59,10 @@ def alert_raise(
     decision = _raise_decision(latest, kind)
     if decision == "open":
         assert latest is not None
-        return _escalated(Alert.objects.get(pk=latest.pk), urgency, summary)
+        alert = Alert.objects.get(pk=latest.pk)
+        if _escalate(alert, urgency, summary):
+            alert.save(update_fields=["urgency", "summary"])
+        return alert
     if decision == "quiet":
         return None
     try:
@@ -75,14 +78,16 @@ def alert_raise(
         return Alert.objects.unresolved().get(patient=patient, kind=kind)
 
 
-def _escalated(alert: Alert, urgency: AlertUrgency, summary: str) -> Alert:
+def _escalate(alert: Alert, urgency: int, summary: str) -> bool:
     """An open alert raised again with a more urgent finding (new weakness on top
     of a worsening sciatica, say) takes the new urgency and summary: it must sort
-    and notify as the worse finding does. Never made less urgent here."""
+    and notify as the worse finding does. Never made less urgent here. Changes
+    the alert in memory (``alert_raise`` and ``findings_apply`` store it each in
+    their way); True when it changed."""
     if urgency < alert.urgency:
         alert.urgency, alert.summary = urgency, summary[:300]
-        alert.save(update_fields=["urgency", "summary"])
-    return alert
+        return True
+    return False
 
 
 def _pairs(pairs: list[tuple[UUID, str]]) -> Q:
@@ -199,11 +204,14 @@ def findings_apply(findings: list[Finding]) -> dict[UUID, list[Alert]]:
     }
     answer: dict[tuple[UUID, str], Alert] = {}
     new: list[Alert] = []
+    escalated: dict[UUID, Alert] = {}
     for f in raises:
         key = (f.patient.pk, f.kind)
         decision = _raise_decision(latest.get(key), f.kind)
         if decision == "open":
             answer[key] = latest[key]
+            if _escalate(latest[key], f.urgency, f.summary):
+                escalated[latest[key].pk] = latest[key]
         elif decision == "new":
             alert = Alert(
                 patient=f.patient,
@@ -214,6 +222,10 @@ def findings_apply(findings: list[Finding]) -> dict[UUID, list[Alert]]:
             )
             new.append(alert)
             answer[key] = alert
+    if escalated:
+        changed = list(escalated.values())
+        Alert.objects.bulk_update(changed, ["urgency", "summary"])
+        Alert.history.bulk_history_create(changed, update=True)  # type: ignore[attr-defined]
     if new:
         # The partial unique constraint decides a race; the loser reads the winner.
         Alert.objects.bulk_create(new, ignore_conflicts=True)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alerts.models import Alert, AlertKind, AlertStatus, AlertUrgency, AttentionSignal
-from alerts.services import alert_raise, alert_resolve
+from alerts.services import Finding, alert_raise, alert_resolve, findings_apply
 from alerts.tasks import alerts_digest
 from clinic.models import AuditAction, AuditEvent
 from patients.models import Status
@@ -155,6 +155,35 @@ def test_an_open_alert_raised_again_more_urgently_escalates_never_the_reverse(
     alert_raise(patient=patient_record, kind=kind, urgency=AlertUrgency.SOON, summary="later")
     stored.refresh_from_db()
     assert (stored.urgency, stored.summary) == (AlertUrgency.URGENT, "new weakness")
+
+
+def test_the_batched_path_escalates_an_open_alert_as_alert_raise_does(patient_record, clinic):
+    """The nightly pass raises through ``findings_apply``: a more urgent finding on an
+    open alert escalates it there too, with its history, and never the reverse."""
+    kind = AlertKind.SCIATICA_WORSE
+    other = PatientFactory(clinic=clinic)
+
+    def apply(urgency, summary):
+        return findings_apply(
+            [
+                Finding(patient_record, kind, TODAY, urgency, summary),
+                Finding(other, kind, TODAY, AlertUrgency.SOON, "spreading"),
+            ]
+        )
+
+    first = apply(AlertUrgency.SOON, "spreading")[patient_record.pk][0]
+    raised = apply(AlertUrgency.URGENT, "new weakness")[patient_record.pk]
+    assert [a.pk for a in raised] == [first.pk]
+    stored = Alert.objects.get(pk=first.pk)
+    assert (stored.urgency, stored.summary) == (AlertUrgency.URGENT, "new weakness")
+    assert stored.history.first().urgency == AlertUrgency.URGENT  # type: ignore[attr-defined]
+    assert stored.history.count() == 2  # type: ignore[attr-defined]
+    apply(AlertUrgency.SOON, "later")
+    stored.refresh_from_db()
+    assert (stored.urgency, stored.summary) == (AlertUrgency.URGENT, "new weakness")
+    # The other patient's open alert stays as it was.
+    assert Alert.objects.get(patient=other).urgency == AlertUrgency.SOON
+    assert Alert.objects.count() == 2
 
 
 def test_red_flags_raise_every_time(patient_record, clinician):
