@@ -89,7 +89,10 @@ TARGET_SERVER_MS = 15
 TARGET_PASS_S = 300
 TARGET_RSS_MB = 150
 TARGET_REMINDER_RATIO = 0.50
-TARGET_PLAN_PER_MINUTE = 100_000
+# Issue 20: planning 100,000 patients with reminders (about 250,000 occurrences)
+# in under a minute, so the planning pass has its own target.
+TARGET_PLAN_PATIENTS_PER_S = 100_000 / 60
+PASS_TARGETS_S = {"reminder_planning": 60.0}
 
 
 @dataclass(frozen=True)
@@ -464,6 +467,7 @@ def measure_reminders(env: dict) -> dict:
 
 def reminder_lines(r: dict, baseline: dict) -> list[str]:
     per_minute = r["plan_created"] / r["plan_s"] * 60
+    patients_per_s = r["plan_patients"] / r["plan_s"] if r["plan_s"] else 0.0
     ratio_met = r["ratio"] >= TARGET_REMINDER_RATIO and r["sent"] == r["due"]
     before = baseline.get("reminders", {})
     was = f" (baseline {before['ratio']:.2f})" if before else ""
@@ -479,8 +483,9 @@ def reminder_lines(r: dict, baseline: dict) -> list[str]:
         "|---|---|---|",
         f"| Planning the next 48 h for {r['plan_patients']:,} patients with reminders | "
         f"{r['plan_created']:,} occurrences in {r['plan_s']:.1f} s ({per_minute:,.0f} per "
-        f"minute) | {TARGET_PLAN_PER_MINUTE:,} per minute: "
-        f"{'met' if per_minute >= TARGET_PLAN_PER_MINUTE else 'MISSED'} |",
+        f"minute, {patients_per_s:,.0f} patients/s), one process | 100,000 patients in 60 s "
+        f"({TARGET_PLAN_PATIENTS_PER_S:,.0f}/s): "
+        f"{'met' if patients_per_s >= TARGET_PLAN_PATIENTS_PER_S else 'MISSED'} |",
         f"| No-op task | {r['batch']:,} in {r['noop_s']:.1f} s = {r['noop_per_s']:.0f}/s | |",
         f"| Reminders delivered (dispatch to all sent; sink received {r['sink_received']:,}) | "
         f"{r['sent']:,} of {r['due']:,} in {r['delivery_s']:.1f} s = {r['sent_per_s']:.0f}/s | |",
@@ -494,8 +499,25 @@ def measure_passes(env: dict) -> dict:
     """`manage.py bench_passes`: each pass with one and two worker processes."""
     log("passes: each chunked pass with one and with two worker processes")
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        run([PYTHON, "manage.py", "bench_passes", "--week", f"--json={out.name}"], env)
+        run(
+            [
+                PYTHON,
+                "manage.py",
+                "bench_passes",
+                "--week",
+                "--reminders-for-all",
+                f"--json={out.name}",
+            ],
+            env,
+        )
         return json.loads(Path(out.name).read_text())
+
+
+def pass_target_s(name: str, patients: int) -> float:
+    """The planning target is per 100,000 patients planned; the others per pass."""
+    if name in PASS_TARGETS_S:
+        return PASS_TARGETS_S[name] * patients / 100_000
+    return TARGET_PASS_S
 
 
 def pass_lines(p: dict) -> list[str]:
@@ -504,7 +526,11 @@ def pass_lines(p: dict) -> list[str]:
         "## Nightly and planning passes (chunked; Celery workers on this machine)",
         "",
         f"Chunks of patient ids dispatched as Celery tasks; each pass run with one and then "
-        f"two worker processes (solo pool each). Target: each pass under {TARGET_PASS_S} s.",
+        f"two worker processes (solo pool each). Target, with two workers: each pass under "
+        f"{TARGET_PASS_S} s; planning 100,000 patients with reminders under "
+        f"{PASS_TARGETS_S['reminder_planning']:.0f} s (scaled to the patients planned). "
+        "Every active patient has reminders for this part "
+        f"({p.get('reminder_preferences_added', 0):,} preferences added before it).",
         "",
         "| Pass | Patients | Chunks | 1 worker s | 2 workers s | 1 / 2 | patients/s (2) "
         "| peak worker MB | queries per chunk | Failed | Target |",
@@ -512,7 +538,7 @@ def pass_lines(p: dict) -> list[str]:
     ]
     for name, r in p["passes"].items():
         one, two = r["workers"]["1"]["seconds"], r["workers"]["2"]["seconds"]
-        met = max(one, two) < TARGET_PASS_S and r["workers"]["2"]["complete"]
+        met = two < pass_target_s(name, r["patients"]) and r["workers"]["2"]["complete"]
         chunk = r.get("one_chunk", {})
         lines.append(
             f"| {name} | {r['patients']:,} | {r['chunks']:,} | {one:.1f} | {two:.1f} | "
@@ -598,7 +624,8 @@ def write_report(
         "Rows: " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()) + ".",
         f"- Trivial view: {trivial['rps']:.0f} req/s, p95 {trivial['p95_ms']:.1f} ms.",
         f"- Logged-in reference ({REFERENCE.path}): {extra['reference']['rps']:.0f} req/s, "
-        f"p95 {extra['reference']['p95_ms']:.1f} ms. Issue 20's targets per page: at least "
+        f"p95 {extra['reference']['p95_ms']:.1f} ms, median server time in process "
+        f"{extra['reference']['server_ms']:.1f} ms. Issue 20's targets per page: at least "
         f"{TARGET_REFERENCE_RATIO:.0%} of the reference, p95 under {TARGET_P95_MS} ms, median "
         f"server time in process under {TARGET_SERVER_MS} ms.",
         f"- Peak RSS per web worker (VmHWM): {', '.join(f'{r:.0f}' for r in rss)} MB "
@@ -652,6 +679,9 @@ def write_report(
                     "trivial": trivial,
                     "pages": results,
                     "reminders": rem,
+                    "reference": extra.get("reference"),
+                    "wave": extra.get("wave"),
+                    "passes": extra.get("passes"),
                 },
                 indent=2,
             )

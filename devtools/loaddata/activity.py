@@ -194,7 +194,9 @@ def adherence_snapshots(ctx: LoadContext) -> int:
     )
 
 
-def reminder_preferences(ctx: LoadContext) -> int:
+def reminder_preferences(
+    ctx: LoadContext, where: str = "p.status = 'active' AND p.consent_reminders"
+) -> int:
     times = ['["08:00"]', '["07:30"]', '["18:00"]', '["08:00", "19:00"]']
     return insert_select(
         ctx,
@@ -205,7 +207,22 @@ def reminder_preferences(ctx: LoadContext) -> int:
             "local_times": f"({_array(times)})[1 + {ctx.pick('times', 'p.id', 4)}]::jsonb",
             "updated_at": "p.created_at",
         },
-        f"FROM {_table(Patient)} p WHERE p.status = 'active' AND p.consent_reminders",
+        f"FROM {_table(Patient)} p WHERE {where}",
+    )
+
+
+def reminders_for_every_active_patient(ctx: LoadContext) -> int:
+    """For the planning benchmark of issue 20 (100,000 patients *with* reminders):
+    every active patient consents and gets a preference like the generated ones
+    (same mix of channels and times). Returns the preferences added."""
+    ctx.execute(
+        f"UPDATE {_table(Patient)} SET consent_reminders = true"
+        " WHERE status = 'active' AND NOT consent_reminders"
+    )
+    return reminder_preferences(
+        ctx,
+        where="p.status = 'active' AND NOT EXISTS (SELECT 1 FROM "
+        f"{_table(ReminderPreference)} r WHERE r.patient_id = p.id)",
     )
 
 

@@ -29,6 +29,10 @@ from alerts.models import Alert, AttentionSignal
 from clinic.celery import app, worker_command
 from clinic.models import PassRun, RunStatus, StaffMember
 from clinic.passes import pass_spec, pass_start, passes_sweep, registered_passes, run_summary
+from devtools.loaddata.activity import reminders_for_every_active_patient
+from devtools.loaddata.base import LoadContext
+from reminders.models import OccurrenceState, ReminderOccurrence
+from reminders.passes import REMINDER_PLANNING
 from tracking.passes import ALERTS_EVALUATE
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,6 +63,12 @@ class Command(BaseCommand):
             help="Then the alert rules for each of the last seven nights (nobody triaging) "
             "and the open alerts per clinician after them (issue 22).",
         )
+        parser.add_argument(
+            "--reminders-for-all",
+            action="store_true",
+            help="First give every active patient reminders (consent and a preference), so "
+            "the planning pass plans for all of them (issue 20's planning target).",
+        )
 
     def handle(self, *args, **options):
         names = (
@@ -68,9 +78,15 @@ class Command(BaseCommand):
         )
         counts = [int(n) for n in options["workers"].split(",")]
         figures: dict = {"passes": {}}
+        if options["reminders_for_all"]:
+            with transaction.atomic(), connection.cursor() as cursor:
+                added = reminders_for_every_active_patient(LoadContext(1, cursor=cursor))
+            figures["reminder_preferences_added"] = added
+            self.stdout.write(f"Reminders for every active patient: {added:,} preferences added")
         for name in names:
             entry: dict = {"workers": {}}
             for count in counts:
+                self._reset(name)
                 result = self._timed(name, count, options["timeout"])
                 entry["workers"][str(count)] = result
                 entry["patients"], entry["chunks"] = result["patients"], result["chunks"]
@@ -104,6 +120,15 @@ class Command(BaseCommand):
             }
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(figures, indent=2))
+
+    def _reset(self, name: str) -> None:
+        """Undo what an earlier run of the pass made that would make the next run
+        do less: the planning pass finds its future rows planned otherwise, and its
+        one- and two-worker figures would not compare."""
+        if name == REMINDER_PLANNING:
+            ReminderOccurrence.objects.filter(
+                state=OccurrenceState.PLANNED, due_at__gte=timezone.now()
+            ).delete()
 
     def _open_alerts(self, when: str) -> dict:
         clinicians = StaffMember.objects.clinicians().count()
