@@ -98,7 +98,7 @@ PASS_TARGETS_S = {"reminder_planning": 60.0}
 @dataclass(frozen=True)
 class Page:
     name: str
-    user: str  # a key of the sessions made by make_sessions(); "" for none
+    user: str  # a key of make_sessions()' cookies or tokens; "" for none
     path: str  # may name {patient}, {plan}, {assessment}
 
 
@@ -129,6 +129,9 @@ PAGES = [
     Page("caseload (clinician)", "clinician", "/caseload/"),
     Page("record progress (clinician)", "clinician", "/patients/{patient}/progress/"),
     Page("message inbox (clinician)", "clinician", "/messages/"),
+    Page("exercise library, thumbnails (clinician)", "clinician", "/exercises/"),
+    # The read-only FHIR API authenticates by bearer token, not by session.
+    Page("FHIR Patient $everything (API token)", "fhir", "/fhir/R4/Patient/{patient}/$everything"),
 ]
 
 WRK_SCRIPT = """
@@ -226,6 +229,7 @@ from clinic.security import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from patients.models import Patient
 from programmes.models import TreatmentPlan
 from assessments.models import Assessment
+from fhir_r4.services import api_token_create
 store = import_string(settings.SESSION_ENGINE + ".SessionStore")
 
 def session_for(user, staff):
@@ -250,6 +254,8 @@ patient = (Patient.objects.filter(assigned_clinician=clinician, status="active",
            .order_by("record_number").first())
 plan = TreatmentPlan.objects.get(patient=patient, status="active")
 assessment = Assessment.objects.filter(patient=patient).order_by("assessed_on").first()
+admin = member(Role.CLINIC_ADMIN)
+_, fhir_secret = api_token_create(clinic=patient.clinic, name="bench", by=admin.user)
 wave = [
     session_for(p.user, False)
     for p in Patient.objects.filter(
@@ -262,9 +268,10 @@ print(json.dumps({
     "cookies": {
         "clinician": session_for(clinician.user, True),
         "reception": session_for(member(Role.RECEPTION).user, True),
-        "clinic_admin": session_for(member(Role.CLINIC_ADMIN).user, True),
+        "clinic_admin": session_for(admin.user, True),
         "patient": session_for(patient.user, False),
     },
+    "tokens": {"fhir": fhir_secret},
     "params": {"patient": str(patient.pk), "plan": str(plan.pk), "assessment": str(assessment.pk),
                "search": patient.last_name[:3], "record_number": patient.record_number},
 }))
@@ -274,21 +281,19 @@ print(json.dumps({
     return json.loads(out.strip().splitlines()[-1])
 
 
-def server_times(env: dict, pages: list[tuple[Page, str]], cookies: dict) -> dict:
+def server_times(env: dict, pages: list[tuple[Page, str]], headers: dict) -> dict:
     """Median in-process server time per page (ms): Django's test client in a
-    child process with the production settings, the page's session cookie,
-    SERVER_TIMES requests after one warm-up; no network and no gunicorn."""
-    spec = [(page.name, path, cookies[page.user]) for page, path in pages]
+    child process with the production settings, the page's session cookie or
+    token, SERVER_TIMES requests after one warm-up; no network and no gunicorn."""
+    spec = [(page.name, path, headers[page.user]) for page, path in pages]
     code = r"""
 import json, statistics, sys, time, django
 django.setup()
 from django.test import Client
 spec, n = json.loads(sys.argv[1]), int(sys.argv[2])
 out = {}
-for name, path, session in spec:
-    client = Client(HTTP_HOST="127.0.0.1")
-    if session:
-        client.cookies["sessionid"] = session
+for name, path, headers in spec:
+    client = Client(HTTP_HOST="127.0.0.1", headers=headers)
     client.get(path)
     times = []
     for _ in range(n):
@@ -307,8 +312,16 @@ print("SERVERJSON " + json.dumps(out))
     return json.loads(result.split("SERVERJSON ", 1)[1])
 
 
-def page_exists(url: str, cookie: str) -> bool:
-    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+def auth_headers(setup: dict) -> dict:
+    """The request headers of each user key of PAGES: a session cookie, or a
+    bearer token for the FHIR API; none for ""."""
+    headers = {k: {"Cookie": f"sessionid={v}"} for k, v in setup["cookies"].items()}
+    headers |= {k: {"Authorization": f"Bearer {v}"} for k, v in setup["tokens"].items()}
+    return headers | {"": {}}
+
+
+def page_exists(url: str, headers: dict) -> bool:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
     try:
         urllib.request.urlopen(request, timeout=30)  # noqa: S310
     except urllib.error.HTTPError as error:
@@ -355,8 +368,8 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def check_page(url: str, cookie: str) -> None:
-    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+def check_page(url: str, headers: dict) -> None:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -371,10 +384,10 @@ def check_page(url: str, cookie: str) -> None:
         raise SystemExit(f"{url} answered {response.status}; the benchmark needs 200")
 
 
-def wrk(url: str, cookie: str, seconds: int, script: str) -> dict:
+def wrk(url: str, headers: dict, seconds: int, script: str) -> dict:
     args = ["wrk", f"-c{CONNECTIONS}", "-t2", f"-d{seconds}s", "--timeout=10s", "-s", script]
-    if cookie:
-        args += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
     out = subprocess.run(  # noqa: S603
         [*args, url], capture_output=True, text=True, check=True
     ).stdout
@@ -692,23 +705,22 @@ def main() -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
             f.write(WRK_SCRIPT)
             script = f.name
-        cookies = {k: f"sessionid={v}" for k, v in setup["cookies"].items()}
-        cookies[""] = ""
+        headers = auth_headers(setup)
         pages = []
         for page in [TRIVIAL, REFERENCE, *PAGES]:
             path = page.path.format(**setup["params"])
-            if page_exists(base + path, cookies[page.user]):
+            if page_exists(base + path, headers[page.user]):
                 pages.append((page, path))
             else:
                 extra["missing_pages"].append(page.name)
         for page, path in pages:
-            check_page(base + path, cookies[page.user])
+            check_page(base + path, headers[page.user])
         if "pages" not in SKIP:
             for page, path in pages:
                 url = base + path
                 if WARMUP:
-                    wrk(url, cookies[page.user], WARMUP, script)
-                result = wrk(url, cookies[page.user], SECONDS, script)
+                    wrk(url, headers[page.user], WARMUP, script)
+                result = wrk(url, headers[page.user], SECONDS, script)
                 log(
                     f"{page.name}: {result['rps']:.0f} req/s, p50 {result['p50_ms']:.0f} ms, "
                     f"p95 {result['p95_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms, "
@@ -728,8 +740,7 @@ def main() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         os.unlink(script)
-    session_keys = dict(setup["cookies"]) | {"": ""}
-    times = server_times(env, [(p, path) for p, path in pages], session_keys)
+    times = server_times(env, [(p, path) for p, path in pages], auth_headers(setup))
     for name, t in times.items():
         log(f"{name}: median server time in process {t['median_ms']:.1f} ms")
     extra["passes"] = measure_passes(env) if "passes" not in SKIP else None

@@ -95,7 +95,7 @@ class AuditEventAdmin(ClinicScopedAdmin):
     list_display = [
         "at",
         "actor_username",
-        "action",
+        "action_label",
         "object_type",
         "object_id",
         "patient_id",
@@ -105,6 +105,12 @@ class AuditEventAdmin(ClinicScopedAdmin):
     search_fields = ["actor_username", "=object_id", "=patient_id"]
     date_hierarchy = None
     show_full_result_count = False
+
+    @admin.display(description="action", ordering="action")
+    def action_label(self, obj):
+        # Not the "action" field itself: the admin would flatten its callable
+        # choices once per row (AuditEvent.get_action_display has the labels).
+        return obj.get_action_display()
 
     def has_add_permission(self, request):
         return False

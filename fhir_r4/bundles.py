@@ -3,7 +3,6 @@ OperationOutcome errors, built through fhir.resources like everything else."""
 
 from __future__ import annotations
 
-import json
 import math
 from urllib.parse import urlencode
 
@@ -85,8 +84,11 @@ def operation_outcome(code: str, message: str) -> OperationOutcome:
 
 
 def fhir_response(resource: Resource, *, status: int = 200, headers: dict | None = None):
+    # One serialisation, indented by fhir.resources itself (stdlib json here:
+    # the same text as re-indenting its compact output, without the second
+    # encode and the parse between).
     response = HttpResponse(
-        json.dumps(json.loads(resource.json()), indent=2, ensure_ascii=False),
+        resource.json(indent=2, ensure_ascii=False),
         status=status,
         content_type=f"{FHIR_JSON}; charset=utf-8",
     )

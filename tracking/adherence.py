@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from patients.models import Patient
@@ -324,35 +324,49 @@ def adherence_overview(patient: Patient, *, today: date | None = None) -> Adhere
     )
 
 
-def _versions_many(patient_ids: list) -> dict:
+def _versions_many(patient_ids: list, *, within: tuple[date, date] | None = None) -> dict:
     """Patient id -> published versions of every activated plan, with their
     prescriptions (and exercise names) and each plan's pauses as
     ``paused_ranges``. Three queries, whatever the number of patients:
-    versions, prescriptions, pauses."""
+    versions, prescriptions, pauses.
+
+    ``within`` (first, last day): only the versions in force and the
+    prescriptions running on some day of that range, without the exercise
+    names; enough for ``_days`` on days inside it (``in_force_on`` and
+    ``is_due_on`` are false on every other version and prescription), and the
+    caseload loads a third of the rows."""
+    versions_qs = ProgrammeVersion.objects.published()
+    prescriptions = Prescription.objects.only(
+        "id", "version_id", "lineage", "start_on", "end_on", "days_of_week", "sessions_per_day"
+    )
+    if within is None:
+        # The exercise's name for the per-exercise rows (one join, no query).
+        prescriptions = Prescription.objects.select_related("exercise").only(
+            "id",
+            "version_id",
+            "lineage",
+            "start_on",
+            "end_on",
+            "days_of_week",
+            "sessions_per_day",
+            "exercise__id",
+            "exercise__name",
+        )
+    else:
+        first, last = within
+        versions_qs = versions_qs.filter(valid_from__lte=last).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=first)
+        )
+        prescriptions = prescriptions.filter(start_on__lte=last).filter(
+            Q(end_on__isnull=True) | Q(end_on__gte=first)
+        )
     versions: dict = defaultdict(list)
     for version in (
-        ProgrammeVersion.objects.published()
-        .filter(plan__patient__in=patient_ids)
+        versions_qs.filter(plan__patient__in=patient_ids)
         .exclude(plan__status=PlanStatus.DRAFT)
         .select_related("plan")
         .only("id", "plan_id", "number", "valid_from", "valid_until", "plan__patient_id")
-        .prefetch_related(
-            Prefetch(
-                "prescriptions",
-                # The exercise's name for the per-exercise rows (one join, no query).
-                queryset=Prescription.objects.select_related("exercise").only(
-                    "id",
-                    "version_id",
-                    "lineage",
-                    "start_on",
-                    "end_on",
-                    "days_of_week",
-                    "sessions_per_day",
-                    "exercise__id",
-                    "exercise__name",
-                ),
-            )
-        )
+        .prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
     ):
         versions[version.plan.patient_id].append(version)
     if versions:
@@ -376,9 +390,9 @@ def adherence_ranges_for(patients, ranges: dict) -> dict:
     if not patients:
         return {}
     ids = [p.pk for p in patients]
-    versions = _versions_many(ids)
     first = min(start for p in patients for start, _end in ranges[p.pk])
     last = max(end for p in patients for _start, end in ranges[p.pk])
+    versions = _versions_many(ids, within=(first, last))
     logs: dict = defaultdict(list)
     for row in SessionLog.objects.filter(
         patient__in=ids, performed_on__range=(first, last)

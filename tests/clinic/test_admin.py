@@ -92,3 +92,14 @@ def test_audit_events_are_read_only_in_the_admin(admin_client, clinic):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_the_audit_event_list_shows_each_action_by_its_label(admin_client, clinic):
+    from clinic.audit import audit_record
+    from clinic.models import AuditAction
+
+    audit_record(action=AuditAction.EXPORT, clinic_id=clinic.pk)
+    response = admin_client.get(reverse("admin:clinic_auditevent_changelist"))
+    assert response.status_code == 200
+    assert f'<td class="field-action_label">{AuditAction.EXPORT.label}</td>' in response.text

@@ -132,3 +132,11 @@ def test_the_audit_log_reads_who_did_what_to_which_record(
     assert "page tracking:caseload" in page
     event = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED)
     assert (event.object_type, event.object_id) == ("page", "tracking:caseload")
+
+
+def test_every_action_reads_as_its_label_and_an_unknown_one_as_itself():
+    # AuditEvent.get_action_display replaces Django's (which re-flattens the
+    # callable choices per row): the audit log and the admin show the same words.
+    for action in AuditAction:
+        assert AuditEvent(action=action.value).get_action_display() == action.label
+    assert AuditEvent(action="retired_action").get_action_display() == "retired_action"
