@@ -115,7 +115,9 @@ PAGES = [
     Page("patient list (clinician)", "clinician", "/patients/"),
     Page("patient search by name (reception)", "reception", "/patients/?q={search}"),
     Page("patient search by record number", "reception", "/patients/?q={record_number}"),
-    Page("patient page", "clinician", "/patients/{patient}/"),
+    # The record shows the patient's progress at home (issue 13): adherence, logs,
+    # pain, outcomes, check-ins and alerts are this page's "At home" section.
+    Page("patient page (record with progress)", "clinician", "/patients/{patient}/"),
     Page("plan page", "clinician", "/programmes/plans/{plan}/"),
     Page("assessment page", "clinician", "/patients/{patient}/assessments/{assessment}/"),
     Page("audit log (clinic admin)", "clinic_admin", "/audit/"),
@@ -127,7 +129,6 @@ PAGES = [
     # This round's pages, where they exist on the branch measured (a page whose
     # URL does not resolve is left out with a note, not a failure).
     Page("caseload (clinician)", "clinician", "/caseload/"),
-    Page("record progress (clinician)", "clinician", "/patients/{patient}/progress/"),
     Page("message inbox (clinician)", "clinician", "/messages/"),
     Page("exercise library, thumbnails (clinician)", "clinician", "/exercises/"),
     # The read-only FHIR API authenticates by bearer token, not by session.
