@@ -117,7 +117,7 @@ PAGES = [
     Page("patient search by record number", "reception", "/patients/?q={record_number}"),
     # The record shows the patient's progress at home (issue 13): adherence, logs,
     # pain, outcomes, check-ins and alerts are this page's "At home" section.
-    Page("patient page (record with progress)", "clinician", "/patients/{patient}/"),
+    Page("patient page", "clinician", "/patients/{patient}/"),
     Page("plan page", "clinician", "/programmes/plans/{plan}/"),
     Page("assessment page", "clinician", "/patients/{patient}/assessments/{assessment}/"),
     Page("audit log (clinic admin)", "clinic_admin", "/audit/"),
