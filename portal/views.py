@@ -41,6 +41,7 @@ from portal.forms import (
     questionnaire_step_form,
     weekday_names,
 )
+from portal.log_fields import log_fields_html
 from programmes import api as programmes_api
 from reminders import calendar as reminder_calendar
 from reminders.delivery import reminders_unsubscribe
@@ -48,7 +49,6 @@ from reminders.models import CalendarFeed
 from reminders.services import reminder_preference_for, reminder_preference_update
 from tracking import progress, progression, self_screen
 from tracking import services as activity
-from tracking.models import SkipReason
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -152,15 +152,16 @@ class TodayView(PatientRequiredMixin, View):
 
 
 def _card_context(card, form=None) -> dict:
+    """One card of Today; ``form``: the posted log form, shown with its errors."""
     p = card.prescription
-    if form is None:
-        form = SessionLogForm(
-            sessions=p.sessions_per_day,
-            prefix_id=str(p.pk)[:8],
-            claudication=programmes_api.asks_claudication_onset(p),
-            initial={"session": str(card.next_session)},
-        )
-    return {"card": card, "p": p, "form": form, "skip_reasons": SkipReason.choices}
+    fields = log_fields_html(
+        sessions=p.sessions_per_day,
+        prefix_id=str(p.pk)[:8],
+        claudication=programmes_api.asks_claudication_onset(p),
+        next_session=card.next_session,
+        bound=form,
+    )
+    return {"card": card, "p": p, "log_fields": fields}
 
 
 class LogExerciseView(PatientRequiredMixin, View):
