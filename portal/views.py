@@ -201,8 +201,8 @@ class LogExerciseView(PatientRequiredMixin, View):
             except activity.ActivityError as error:
                 form.add_error(None, str(error))
         if form.is_valid():
-            card = activity.today_card(self.patient, today, prescription_id)
             if request.htmx:
+                card = activity.today_card(self.patient, today, prescription_id)
                 programmes_api.attach_media([card.prescription], self.patient.clinic_id)
                 programmes_api.attach_clips(self.patient, [card.prescription])
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))

@@ -206,11 +206,11 @@ def test_a_log_post_takes_a_fixed_few_queries_and_leaves_the_proposals_to_a_task
     monkeypatch.setattr(tasks.plan_proposals_refresh, "delay", lambda *args: queued.append(args))
     url = reverse("portal:log", args=[_rx(active_plan)[0].pk])
     data = {"session": "1", "outcome": "done", "pain_during": "2", "difficulty": "3"}
-    # user, staff check, patient; version in force, its prescriptions, the day's log;
-    # the plan (paused?), the log upsert (select, insert) and 8 savepoint statements;
-    # the card again after the save (version, prescriptions, logs). The proposals (8 queries
-    # when they ran in the request) run in a task after the commit.
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(20):
+    # user, staff check, patient; version in force with its plan, its prescriptions, the
+    # day's logs; the log upsert (select, insert) and 6 savepoint statements (the service,
+    # update_or_create, its create). A plain post redirects: no card again (issue 20). The
+    # proposals (8 queries when they ran in the request) run in a task after the commit.
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(14):
         assert portal.post(url, data).status_code == 302
     assert queued == [(str(active_plan.pk),)]  # the plan's id only
     assert SessionLog.objects.get().pain_during == 2
