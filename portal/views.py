@@ -161,7 +161,8 @@ def _card_context(card, form=None) -> dict:
         next_session=card.next_session,
         bound=form,
     )
-    return {"card": card, "p": p, "log_fields": fields}
+    log_url = reverse("portal:log", args=[p.pk])
+    return {"card": card, "p": p, "log_url": log_url, "log_fields": fields}
 
 
 class LogExerciseView(PatientRequiredMixin, View):
