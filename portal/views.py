@@ -41,6 +41,7 @@ from portal.forms import (
     questionnaire_step_form,
     weekday_names,
 )
+from portal.log_fields import log_fields_html
 from programmes import api as programmes_api
 from reminders import calendar as reminder_calendar
 from reminders.delivery import reminders_unsubscribe
@@ -48,7 +49,6 @@ from reminders.models import CalendarFeed
 from reminders.services import reminder_preference_for, reminder_preference_update
 from tracking import progress, progression, self_screen
 from tracking import services as activity
-from tracking.models import SkipReason
 
 
 class PortalLoginView(auth_views.LoginView):
@@ -152,15 +152,17 @@ class TodayView(PatientRequiredMixin, View):
 
 
 def _card_context(card, form=None) -> dict:
+    """One card of Today; ``form``: the posted log form, shown with its errors."""
     p = card.prescription
-    if form is None:
-        form = SessionLogForm(
-            sessions=p.sessions_per_day,
-            prefix_id=str(p.pk)[:8],
-            claudication=programmes_api.asks_claudication_onset(p),
-            initial={"session": str(card.next_session)},
-        )
-    return {"card": card, "p": p, "form": form, "skip_reasons": SkipReason.choices}
+    fields = log_fields_html(
+        sessions=p.sessions_per_day,
+        prefix_id=str(p.pk)[:8],
+        claudication=programmes_api.asks_claudication_onset(p),
+        next_session=card.next_session,
+        bound=form,
+    )
+    log_url = reverse("portal:log", args=[p.pk])
+    return {"card": card, "p": p, "log_url": log_url, "log_fields": fields}
 
 
 class LogExerciseView(PatientRequiredMixin, View):
@@ -200,8 +202,8 @@ class LogExerciseView(PatientRequiredMixin, View):
             except activity.ActivityError as error:
                 form.add_error(None, str(error))
         if form.is_valid():
-            card = activity.today_card(self.patient, today, prescription_id)
             if request.htmx:
+                card = activity.today_card(self.patient, today, prescription_id)
                 programmes_api.attach_media([card.prescription], self.patient.clinic_id)
                 programmes_api.attach_clips(self.patient, [card.prescription])
                 return render(request, "portal/includes/exercise_card.html", _card_context(card))

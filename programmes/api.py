@@ -58,7 +58,7 @@ def version_on(
     patient: Patient, day: date, *, prescriptions: QuerySet[Prescription] | None = None
 ) -> ProgrammeVersion | None:
     """The version of the patient's active plan in force on ``day`` (session
-    logs point at this row), with its prescriptions prefetched: two queries.
+    logs point at this row), with its plan and its prescriptions: two queries.
     ``prescriptions`` is the queryset to prefetch; by default with their
     exercises, in programme order."""
     if prescriptions is None:
@@ -68,6 +68,7 @@ def version_on(
     return (
         ProgrammeVersion.objects.filter(plan_id=Subquery(_active_plans(patient).values("id")[:1]))
         .in_force_on(day)
+        .select_related("plan")
         .prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
         .first()
     )

@@ -163,9 +163,10 @@ def session_log_save(
         "performed_on": performed_on,
         "session_number": session_number,
     }
+    # update_or_create runs in its own savepoint, so a lost race leaves the
+    # transaction usable for the retry.
     try:
-        with transaction.atomic():
-            log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
+        log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
     except IntegrityError:  # a double tap raced us: update the winner's row
         log, _ = SessionLog.objects.update_or_create(**key, defaults=values)
     # The caseload lists proposals as stored: refreshed after each log (issue 14), off

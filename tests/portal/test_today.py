@@ -31,6 +31,31 @@ def test_today_lists_the_exercises_due_with_dosage_and_steps(portal, active_plan
     assert "Session 1 of 2" in body
 
 
+def test_each_card_has_its_own_field_ids_and_the_patients_language(
+    portal, active_plan, patient_record
+):
+    # Cards of one shape share their log form's markup (portal.log_fields, issue 20):
+    # each card still gets its own ids, and the language follows the patient's.
+    rx = _rx(active_plan)
+    assert len(rx) >= 2
+    url = reverse("portal:today")
+    body = portal.get(url).content.decode()
+    for p in rx:
+        prefix = str(p.pk)[:8]
+        assert f'<label class="form-label" for="id_{prefix}_pain_during">' in body
+        assert f'id="id_{prefix}_pain_during"' in body
+    assert body.count('name="pain_during"') == len(rx)
+    assert "Xprefix0" not in body
+    assert "Pain during (0 = none, 10 = worst)" in body
+    patient_record.preferred_language = "pl"
+    patient_record.save()
+    body = portal.get(url).content.decode()
+    assert "Ból podczas ćwiczenia (0 = brak, 10 = najgorszy)" in body
+    assert "Pain during" not in body
+    assert "Sesja 1 z 2" in body
+    assert f'id="id_{str(rx[0].pk)[:8]}_pain_during"' in body
+
+
 def test_without_a_plan_today_says_so(portal):
     body = portal.get(reverse("portal:today")).content.decode()
     assert "No exercises today" in body
@@ -206,11 +231,11 @@ def test_a_log_post_takes_a_fixed_few_queries_and_leaves_the_proposals_to_a_task
     monkeypatch.setattr(tasks.plan_proposals_refresh, "delay", lambda *args: queued.append(args))
     url = reverse("portal:log", args=[_rx(active_plan)[0].pk])
     data = {"session": "1", "outcome": "done", "pain_during": "2", "difficulty": "3"}
-    # user, staff check, patient; version in force, its prescriptions, the day's log;
-    # the plan (paused?), the log upsert (select, insert) and 8 savepoint statements;
-    # the card again after the save (version, prescriptions, logs). The proposals (8 queries
-    # when they ran in the request) run in a task after the commit.
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(20):
+    # user, staff check, patient; version in force with its plan, its prescriptions, the
+    # day's logs; the log upsert (select, insert) and 6 savepoint statements (the service,
+    # update_or_create, its create). A plain post redirects: no card again (issue 20). The
+    # proposals (8 queries when they ran in the request) run in a task after the commit.
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(14):
         assert portal.post(url, data).status_code == 302
     assert queued == [(str(active_plan.pk),)]  # the plan's id only
     assert SessionLog.objects.get().pain_during == 2
