@@ -105,6 +105,10 @@ class AuditEventAdmin(ClinicScopedAdmin):
     search_fields = ["actor_username", "=object_id", "=patient_id"]
     date_hierarchy = None
     show_full_result_count = False
+    # Half the admin's default page: each row costs about 1 ms of rendering
+    # (issue 20's lighter changelists); the staff audit log (/audit/) is the
+    # everyday view and pages the same trail.
+    list_per_page = 50
 
     @admin.display(description="action", ordering="action")
     def action_label(self, obj):

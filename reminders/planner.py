@@ -7,24 +7,38 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from exercises.models import days_list
 from patients.models import Patient, Status
 from programmes.models import PlanStatus, Prescription, ProgrammeVersion, TreatmentPlan
-from reminders.models import ReminderOccurrence, ReminderPreference, has_contact
+from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference, has_contact
 from reminders.scheduling import parse_slot, planned_instants
 
 PLAN_HORIZON = timedelta(hours=48)
 PLAN_CHUNK = 1000
 
 
-def active_plans_by_patient(patient_ids: Iterable) -> dict[uuid.UUID, TreatmentPlan]:
+def active_plans_by_patient(
+    patient_ids: Iterable, *, in_force_from: date | None = None
+) -> dict[uuid.UUID, TreatmentPlan]:
     """The active plan of each patient (most recently activated), its published
-    versions and their prescriptions prefetched: three queries per chunk."""
+    versions and their prescriptions prefetched: three queries per chunk.
+
+    With ``in_force_from``, only what can be due on that day or later is loaded
+    (versions not yet superseded by then, prescriptions not yet ended): the
+    planner looks ahead only, and older rows were most of what it read."""
+    versions = ProgrammeVersion.objects.published()
+    prescriptions = Prescription.objects.only(
+        "id", "version_id", "start_on", "end_on", "days_of_week", "sessions_per_day"
+    )
+    if in_force_from is not None:
+        versions = versions.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=in_force_from))
+        prescriptions = prescriptions.filter(Q(end_on__isnull=True) | Q(end_on__gte=in_force_from))
     plans = (
         TreatmentPlan.objects.filter(patient_id__in=list(patient_ids), status=PlanStatus.ACTIVE)
         .only("id", "patient_id", "start_on", "activated_at")
@@ -32,18 +46,8 @@ def active_plans_by_patient(patient_ids: Iterable) -> dict[uuid.UUID, TreatmentP
         .prefetch_related(
             Prefetch(
                 "versions",
-                queryset=ProgrammeVersion.objects.published().prefetch_related(
-                    Prefetch(
-                        "prescriptions",
-                        queryset=Prescription.objects.only(
-                            "id",
-                            "version_id",
-                            "start_on",
-                            "end_on",
-                            "days_of_week",
-                            "sessions_per_day",
-                        ),
-                    )
+                queryset=versions.prefetch_related(
+                    Prefetch("prescriptions", queryset=prescriptions)
                 ),
             )
         )
@@ -129,12 +133,45 @@ def reminders_plan(*, now: datetime | None = None, patient_ids: Iterable | None 
         if not chunk:
             return offered
         last_pk = chunk[-1].pk
-        plans = active_plans_by_patient(p.patient_id for p in chunk)
+        # The earliest local date of the window anywhere on earth (UTC-12).
+        plans = active_plans_by_patient(
+            (p.patient_id for p in chunk), in_force_from=(now - timedelta(days=1)).date()
+        )
         rows = []
         for preference in chunk:
             rows += occurrences_for(preference, plans.get(preference.patient_id), now=now)
-        ReminderOccurrence.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        _insert_planned(rows)
         offered += len(rows)
+
+
+def _insert_planned(rows: list[ReminderOccurrence]) -> None:
+    """Insert new ``planned`` rows, skipping any the unique key already holds
+    (``bulk_create(ignore_conflicts=True)``'s effect), in one statement over
+    arrays: a tenth of the time bulk_create spends building its VALUES list."""
+    if not rows:
+        return
+    now = timezone.now()
+    table = connection.ops.quote_name(ReminderOccurrence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (id, patient_id, channel, local_date, slot, due_at, state,"  # noqa: S608 (the model's table name)
+            " attempts, provider_message_id, last_error, created_at, updated_at)"
+            " SELECT u.id, u.patient_id, u.channel, u.local_date, u.slot, u.due_at, %s, 0,"
+            " '', '', %s, %s FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::date[],"
+            " %s::text[], %s::timestamptz[]) AS u(id, patient_id, channel, local_date, slot,"
+            " due_at) ON CONFLICT DO NOTHING",
+            [
+                OccurrenceState.PLANNED,
+                now,
+                now,
+                [uuid.uuid4() for _ in rows],
+                [row.patient_id for row in rows],
+                [row.channel for row in rows],
+                [row.local_date for row in rows],
+                [row.slot for row in rows],
+                [row.due_at for row in rows],
+            ],
+        )
 
 
 def reminders_plan_patient(*, patient: Patient, now: datetime | None = None) -> int:
