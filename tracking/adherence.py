@@ -324,60 +324,125 @@ def adherence_overview(patient: Patient, *, today: date | None = None) -> Adhere
     )
 
 
+class _ScheduledPrescription:
+    """What ``_days`` reads of a prescription, without a model instance: the
+    ranges' fast path loads thousands of them (the caseload on every request,
+    the nightly passes), and building model instances was most of its cost.
+    The schedule rule is the model's own method, not a copy."""
+
+    __slots__ = ("days_of_week", "end_on", "pk", "sessions_per_day", "start_on")
+    is_due_on = Prescription.is_due_on
+
+    def __init__(self, pk, start_on, end_on, days_of_week, sessions_per_day) -> None:
+        # The id as an int, as ``adherence_ranges_for`` reads the logs: ``_days``
+        # hashes it tens of thousands of times a page, and ``UUID.__hash__``
+        # is Python code.
+        self.pk = pk.int
+        self.start_on = start_on
+        self.end_on = end_on
+        self.days_of_week = days_of_week
+        self.sessions_per_day = sessions_per_day
+
+
+class _ScheduledVersion:
+    """What ``_days`` reads of a published version (its range, its
+    prescriptions, its plan's pauses), with the model's own ``in_force_on``
+    and ``due_on``."""
+
+    __slots__ = ("paused_ranges", "plan_id", "prescriptions_due", "valid_from", "valid_until")
+    in_force_on = ProgrammeVersion.in_force_on
+    due_on = ProgrammeVersion.due_on
+
+    def __init__(self, plan_id, valid_from, valid_until) -> None:
+        self.plan_id = plan_id
+        self.valid_from = valid_from
+        self.valid_until = valid_until
+        self.prescriptions_due: list[_ScheduledPrescription] = []
+        self.paused_ranges: list = []
+
+    def _prescriptions(self) -> list[_ScheduledPrescription]:
+        return self.prescriptions_due
+
+
+def _pauses_of(versions: dict) -> None:
+    """Each version's plan's pauses as ``paused_ranges`` (one query)."""
+    if not versions:
+        return
+    pauses: dict = defaultdict(list)
+    for plan_id, started, ended in PlanPause.objects.filter(
+        plan__patient__in=list(versions)
+    ).values_list("plan_id", "started_on", "ended_on"):
+        pauses[plan_id].append((started, ended))
+    for patient_versions in versions.values():
+        for version in patient_versions:
+            version.paused_ranges = pauses.get(version.plan_id, [])
+
+
 def _versions_many(patient_ids: list, *, within: tuple[date, date] | None = None) -> dict:
     """Patient id -> published versions of every activated plan, with their
     prescriptions (and exercise names) and each plan's pauses as
     ``paused_ranges``. Three queries, whatever the number of patients:
     versions, prescriptions, pauses.
 
-    ``within`` (first, last day): only the versions in force and the
-    prescriptions running on some day of that range, without the exercise
-    names; enough for ``_days`` on days inside it (``in_force_on`` and
-    ``is_due_on`` are false on every other version and prescription), and the
-    caseload loads a third of the rows."""
-    versions_qs = ProgrammeVersion.objects.published()
-    prescriptions = Prescription.objects.only(
-        "id", "version_id", "lineage", "start_on", "end_on", "days_of_week", "sessions_per_day"
+    ``within`` (first, last day): ``_schedules_many`` instead."""
+    if within is not None:
+        return _schedules_many(patient_ids, within=within)
+    # The exercise's name for the per-exercise rows (one join, no query).
+    prescriptions = Prescription.objects.select_related("exercise").only(
+        "id",
+        "version_id",
+        "lineage",
+        "start_on",
+        "end_on",
+        "days_of_week",
+        "sessions_per_day",
+        "exercise__id",
+        "exercise__name",
     )
-    if within is None:
-        # The exercise's name for the per-exercise rows (one join, no query).
-        prescriptions = Prescription.objects.select_related("exercise").only(
-            "id",
-            "version_id",
-            "lineage",
-            "start_on",
-            "end_on",
-            "days_of_week",
-            "sessions_per_day",
-            "exercise__id",
-            "exercise__name",
-        )
-    else:
-        first, last = within
-        versions_qs = versions_qs.filter(valid_from__lte=last).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=first)
-        )
-        prescriptions = prescriptions.filter(start_on__lte=last).filter(
-            Q(end_on__isnull=True) | Q(end_on__gte=first)
-        )
     versions: dict = defaultdict(list)
     for version in (
-        versions_qs.filter(plan__patient__in=patient_ids)
+        ProgrammeVersion.objects.published()
+        .filter(plan__patient__in=patient_ids)
         .exclude(plan__status=PlanStatus.DRAFT)
         .select_related("plan")
         .only("id", "plan_id", "number", "valid_from", "valid_until", "plan__patient_id")
         .prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
     ):
         versions[version.plan.patient_id].append(version)
-    if versions:
-        pauses: dict = defaultdict(list)
-        for plan_id, started, ended in PlanPause.objects.filter(
-            plan__patient__in=list(versions)
-        ).values_list("plan_id", "started_on", "ended_on"):
-            pauses[plan_id].append((started, ended))
-        for patient_versions in versions.values():
-            for version in patient_versions:
-                version.paused_ranges = pauses.get(version.plan_id, [])  # type: ignore[attr-defined]
+    _pauses_of(versions)
+    return versions
+
+
+def _schedules_many(patient_ids: list, *, within: tuple[date, date]) -> dict:
+    """Patient id -> the versions in force on some day of ``within`` (first,
+    last day), each with the prescriptions running on some day of it, as
+    plain rows (``_ScheduledVersion``): enough for ``_days`` on days inside
+    it (``in_force_on`` and ``is_due_on`` are false on every other version
+    and prescription). Three queries, whatever the number of patients."""
+    first, last = within
+    by_id: dict = {}
+    versions: dict = defaultdict(list)
+    for pk, patient_id, plan_id, valid_from, valid_until in (
+        ProgrammeVersion.objects.published()
+        .filter(plan__patient__in=patient_ids, valid_from__lte=last)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=first))
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .order_by()
+        .values_list("pk", "plan__patient_id", "plan_id", "valid_from", "valid_until")
+    ):
+        version = by_id[pk] = _ScheduledVersion(plan_id, valid_from, valid_until)
+        versions[patient_id].append(version)
+    if by_id:
+        for version_id, *schedule in (
+            Prescription.objects.filter(version_id__in=list(by_id), start_on__lte=last)
+            .filter(Q(end_on__isnull=True) | Q(end_on__gte=first))
+            .order_by()  # ``_days`` needs no order
+            .values_list(
+                "version_id", "pk", "start_on", "end_on", "days_of_week", "sessions_per_day"
+            )
+        ):
+            by_id[version_id].prescriptions_due.append(_ScheduledPrescription(*schedule))
+    _pauses_of(versions)
     return versions
 
 
@@ -399,7 +464,7 @@ def adherence_ranges_for(patients, ranges: dict) -> dict:
     ).values_list(
         "patient_id", "prescription_id", "performed_on", "session_number", "outcome", "skip_reason"
     ):
-        logs[row[0]].append(row[1:])
+        logs[row[0]].append((row[1].int, *row[2:]))  # as ``_ScheduledPrescription.pk``
     result: dict = {}
     for patient in patients:
         threshold = patient.clinic.adherence_threshold_percent

@@ -261,6 +261,22 @@ class CaseloadRow:
         return bool(self.reasons)
 
 
+CASELOAD_PATIENT_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "record_number",
+    "time_zone",  # the patient's today
+    "clinic__id",
+    "clinic__adherence_threshold_percent",
+    "assigned_clinician__id",
+    "assigned_clinician__user__id",
+    "assigned_clinician__user__username",
+    "assigned_clinician__user__first_name",
+    "assigned_clinician__user__last_name",
+)
+
+
 def caseload(
     user: User,
     *,
@@ -280,6 +296,10 @@ def caseload(
         Patient.objects.for_user(user)
         .filter(treatment_plans__status__in=(PlanStatus.ACTIVE, PlanStatus.PAUSED))
         .select_related("clinic", "assigned_clinician__user")
+        # What a row shows and the rule reads, no more: loading every column
+        # (contact details, a phone number parsed per patient, timestamps)
+        # was a fifth of the page's time at 125 patients.
+        .only(*CASELOAD_PATIENT_FIELDS)
         .annotate(
             plan_status=Subquery(
                 TreatmentPlan.objects.filter(

@@ -123,3 +123,19 @@ def test_the_caseload_query_budget_is_the_same_for_2_and_12_patients(client, cli
     assert AttentionSignal.objects.count() > 2
     assert _queries(client) == big
     assert small == big == 10
+
+
+def test_the_rows_escape_what_they_show_and_link_the_record(client, clinic, clinician):
+    # The rows render with Jinja2 (issue 20): its autoescape must hold.
+    patient, _ = _patient(clinic, clinician, "<b>Bold</b>", days_logged=1)
+    client.force_login(clinician)
+    body = client.get(reverse("tracking:caseload")).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in body and "<b>Bold</b>" not in body
+    assert f'href="{reverse("patients:detail", args=[patient.pk])}"' in body
+    assert str(clinician.staff_member) in body
+
+
+def test_an_empty_caseload_says_why(client, clinic, clinician):
+    client.force_login(clinician)
+    body = client.get(reverse("tracking:caseload") + "?attention=1").content.decode()
+    assert "No patients with an active programme assigned to you need attention." in body
