@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 from exercises.models import Exercise
 from programmes import services
 from programmes.library import library_sync
 from programmes.models import ProgrammeTemplate
+from tracking.models import SessionLog
 
 
 def ensure_library() -> None:
@@ -45,3 +46,21 @@ def pdf_text(tmp_path, data: bytes) -> str:
     return subprocess.run(
         ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def log_sessions(plan, slug, count, *, first_day: date, pain=2, effort=3, outcome="done"):
+    """``count`` daily logs of one exercise of the plan's current version from
+    ``first_day``, written directly (no service: nothing else is refreshed)."""
+    rx = plan.current_version().prescriptions.get(exercise__slug=slug)
+    for n in range(count):
+        SessionLog.objects.create(
+            patient_id=plan.patient_id,
+            version=rx.version,
+            prescription=rx,
+            performed_on=first_day + timedelta(days=n),
+            outcome=outcome,
+            skip_reason="pain" if outcome == "skipped" else "",
+            pain_during=None if outcome == "skipped" else pain,
+            difficulty=None if outcome == "skipped" else effort,
+        )
+    return rx

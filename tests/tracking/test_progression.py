@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from programmes import services as programme_services
 from programmes.progression import PainRule, pain_rule_for
-from tests.programmes.helpers import make_plan
+from tests.programmes.helpers import log_sessions, make_plan
 from tracking.models import DecisionStatus, MorningPain, ProgressionDecision, SessionLog
 from tracking.progression import LogFact, Thresholds, judge, proposals_for_plan
 
@@ -202,19 +202,9 @@ def active_pfp(patient_record, clinician):
 
 
 def _log_sessions(plan, slug, count, pain=2, effort=3, outcome="done"):
-    rx = plan.current_version().prescriptions.get(exercise__slug=slug)
-    for n in range(count):
-        SessionLog.objects.create(
-            patient=plan.patient,
-            version=rx.version,
-            prescription=rx,
-            performed_on=START + timedelta(days=n),
-            outcome=outcome,
-            skip_reason="pain" if outcome == "skipped" else "",
-            pain_during=None if outcome == "skipped" else pain,
-            difficulty=None if outcome == "skipped" else effort,
-        )
-    return rx
+    return log_sessions(
+        plan, slug, count, first_day=START, pain=pain, effort=effort, outcome=outcome
+    )
 
 
 @pytest.mark.django_db

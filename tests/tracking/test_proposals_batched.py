@@ -5,7 +5,7 @@ patient's bad row never stops the chunk for the others."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 import time_machine
@@ -19,7 +19,7 @@ from patients.models import Patient
 from programmes import services as programme_services
 from programmes.models import TreatmentPlan
 from tests.factories import PatientFactory
-from tests.programmes.helpers import make_plan
+from tests.programmes.helpers import log_sessions, make_plan
 from tracking.models import PendingProposal, SessionLog
 from tracking.passes import PROGRESSION_PROPOSALS, proposals_patient
 from tracking.progression import proposal_dismiss
@@ -39,21 +39,9 @@ def _patient_with_plan(clinic, clinician) -> tuple[Patient, TreatmentPlan]:
 
 
 def _log(plan, slug, count, *, pain=2, effort=3, outcome="done"):
-    rx = plan.current_version().prescriptions.get(exercise__slug=slug)
-    SessionLog.objects.bulk_create(
-        SessionLog(
-            patient_id=plan.patient_id,
-            version=rx.version,
-            prescription=rx,
-            performed_on=START + timedelta(days=n),
-            outcome=outcome,
-            skip_reason="pain" if outcome == "skipped" else "",
-            pain_during=None if outcome == "skipped" else pain,
-            difficulty=None if outcome == "skipped" else effort,
-        )
-        for n in range(count)
+    return log_sessions(
+        plan, slug, count, first_day=START, pain=pain, effort=effort, outcome=outcome
     )
-    return rx
 
 
 def _chunk(patients: list[Patient]) -> list[Patient]:
