@@ -154,7 +154,7 @@ def _insert_planned(rows: list[ReminderOccurrence]) -> None:
     table = connection.ops.quote_name(ReminderOccurrence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (id, patient_id, channel, local_date, slot, due_at, state,"  # noqa: S608 (the model's table name)
+            f"INSERT INTO {table} (id, patient_id, channel, local_date, slot, due_at, state,"  # noqa: S608  # nosec B608 (the model's table name)
             " attempts, provider_message_id, last_error, created_at, updated_at)"
             " SELECT u.id, u.patient_id, u.channel, u.local_date, u.slot, u.due_at, %s, 0,"
             " '', '', %s, %s FROM unnest(%s::uuid[], %s::uuid[], %s::text[], %s::date[],"

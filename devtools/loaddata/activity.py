@@ -216,12 +216,12 @@ def reminders_for_every_active_patient(ctx: LoadContext) -> int:
     every active patient consents and gets a preference like the generated ones
     (same mix of channels and times). Returns the preferences added."""
     ctx.execute(
-        f"UPDATE {_table(Patient)} SET consent_reminders = true"
+        f"UPDATE {_table(Patient)} SET consent_reminders = true"  # nosec B608 (a table name)
         " WHERE status = 'active' AND NOT consent_reminders"
     )
     return reminder_preferences(
         ctx,
-        where="p.status = 'active' AND NOT EXISTS (SELECT 1 FROM "
+        where="p.status = 'active' AND NOT EXISTS (SELECT 1 FROM "  # nosec B608 (a table name)
         f"{_table(ReminderPreference)} r WHERE r.patient_id = p.id)",
     )
 
