@@ -531,7 +531,8 @@ def pass_lines(p: dict) -> list[str]:
         f"{TARGET_PASS_S} s; planning 100,000 patients with reminders under "
         f"{PASS_TARGETS_S['reminder_planning']:.0f} s (scaled to the patients planned). "
         "Every active patient has reminders for this part "
-        f"({p.get('reminder_preferences_added', 0):,} preferences added before it).",
+        f"({p.get('patients_with_reminders', 0):,} patients with reminders; "
+        f"{p.get('reminder_preferences_added', 0):,} preferences added by this run).",
         "",
         "| Pass | Patients | Chunks | 1 worker s | 2 workers s | 1 / 2 | patients/s (2) "
         "| peak worker MB | queries per chunk | Failed | Target |",

@@ -31,7 +31,7 @@ from clinic.models import PassRun, RunStatus, StaffMember
 from clinic.passes import pass_spec, pass_start, passes_sweep, registered_passes, run_summary
 from devtools.loaddata.activity import reminders_for_every_active_patient
 from devtools.loaddata.base import LoadContext
-from reminders.models import OccurrenceState, ReminderOccurrence
+from reminders.models import OccurrenceState, ReminderOccurrence, ReminderPreference
 from reminders.passes import REMINDER_PLANNING
 from tracking.passes import ALERTS_EVALUATE
 
@@ -82,6 +82,9 @@ class Command(BaseCommand):
             with transaction.atomic(), connection.cursor() as cursor:
                 added = reminders_for_every_active_patient(LoadContext(1, cursor=cursor))
             figures["reminder_preferences_added"] = added
+            figures["patients_with_reminders"] = ReminderPreference.objects.filter(
+                enabled=True
+            ).count()
             self.stdout.write(f"Reminders for every active patient: {added:,} preferences added")
         for name in names:
             entry: dict = {"workers": {}}
